@@ -1,0 +1,27 @@
+# stoq_add_plugin(<category> <name> SOURCES ... [LIBRARIES ...])
+# Builds plugins/<category>/<name> as a module into lib/stoq/plugins/<category>/<name>/
+# next to its .stoq file and templates/, in the build tree and the install tree alike.
+function(stoq_add_plugin category name)
+  cmake_parse_arguments(PLUGIN "" "" "SOURCES;LIBRARIES" ${ARGN})
+  set(target stoq_${category}_${name})
+  set(out_dir ${STOQ_PLUGIN_BUILD_DIR}/${category}/${name})
+  add_library(${target} MODULE ${PLUGIN_SOURCES})
+  target_link_libraries(${target} PRIVATE stoq ${PLUGIN_LIBRARIES})
+  set_target_properties(${target} PROPERTIES
+    PREFIX "" OUTPUT_NAME ${name}
+    LIBRARY_OUTPUT_DIRECTORY ${out_dir}
+    CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON
+    BUILD_RPATH "$ORIGIN/../../../.." INSTALL_RPATH "$ORIGIN/../../../..")
+  configure_file(${CMAKE_CURRENT_SOURCE_DIR}/${name}.stoq ${out_dir}/${name}.stoq COPYONLY)
+  install(TARGETS ${target} LIBRARY DESTINATION ${STOQ_PLUGIN_INSTALL_DIR}/${category}/${name})
+  install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.stoq DESTINATION ${STOQ_PLUGIN_INSTALL_DIR}/${category}/${name})
+  if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/templates)
+    file(GLOB templates CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/templates/*)
+    foreach(template ${templates})
+      get_filename_component(template_name ${template} NAME)
+      configure_file(${template} ${out_dir}/templates/${template_name} COPYONLY)
+    endforeach()
+    install(DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/templates DESTINATION ${STOQ_PLUGIN_INSTALL_DIR}/${category}/${name})
+  endif()
+  set_property(GLOBAL APPEND PROPERTY STOQ_PLUGIN_TARGETS ${target})
+endfunction()

@@ -1,0 +1,44 @@
+// The framework configuration a plugin can see: stoq.cfg [core] after defaults
+// were applied and relative paths resolved against base_dir.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "stoq/json.hpp"
+
+namespace stoq {
+
+struct CoreConfig {
+  std::string base_dir;
+  std::string temp_dir;
+  std::string results_dir;
+  std::string filename_suffix = "stoq";
+  std::string log_dir;
+  std::string log_syntax = "text";  // text | json
+  std::string log_level = "INFO";
+  std::int64_t log_maxbytes = 1500000;
+  std::int64_t log_backup_count = 5;
+  std::vector<std::string> plugin_dir_list;
+  std::string archive_base;
+  /// Local reads are allowed only under these prefixes; empty = anywhere.
+  std::vector<std::string> source_base_tuple;
+  std::string default_connector = "stdout";
+  std::string default_source = "filedir";
+  std::string dispatch_rules;
+  std::int64_t max_recursion = 3;
+  std::int64_t max_queue = 100;
+  std::vector<std::string> url_prefix_tuple = {"http://", "https://"};
+  std::string useragent = "Mozilla/5.0 (Windows; U; Windows NT 5.1; en-US; rv:1.8.1.1)";
+  std::string default_tlp = "white";
+  /// Largest payload read from disk, in bytes (a safe default against huge files).
+  std::int64_t max_payload_size = 1LL << 30;
+  /// Where the configuration came from ("built-in defaults" or a file path).
+  std::string source;
+  /// Every [core] key as typed by the original's rules, including unknown ones.
+  Json extra = Json::object();
+};
+
+}  // namespace stoq

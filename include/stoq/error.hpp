@@ -1,0 +1,15 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace stoq {
+
+/// Thrown for problems a user can fix: a bad config, a missing plugin, a bad option.
+/// The message is one line, complete on its own (it names the file and the reason).
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace stoq

@@ -1,0 +1,58 @@
+// A payload: the bytes under analysis, read once and lent to every plugin as a
+// read-only ByteView. Hashes are computed on first use and then reused, so a
+// payload is hashed once whatever asks (framework, hash worker, connectors).
+//
+// Threading: a Payload is processed by one worker thread at a time; it is not
+// safe to call hashes() concurrently on the same object.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "stoq/bytes.hpp"
+
+namespace stoq {
+
+struct Hashes {
+  std::string md5;
+  std::string sha1;
+  std::string sha256;
+  std::string sha512;
+};
+
+class Payload {
+ public:
+  /// The absent payload: what a worker sees when it runs without a source (-F/-I).
+  Payload() = default;
+  explicit Payload(Bytes bytes);
+  /// Borrows `view`, kept valid by `owner` (a buffer, a memory map, ...).
+  Payload(std::shared_ptr<const void> owner, ByteView view);
+
+  [[nodiscard]] bool is_none() const { return !owner_; }
+  [[nodiscard]] ByteView bytes() const { return view_; }
+  [[nodiscard]] std::size_t size() const { return view_.size(); }
+
+  /// md5, sha1, sha256 and sha512 as lower-case hex; computed in one pass, once.
+  [[nodiscard]] const Hashes& hashes() const;
+
+ private:
+  std::shared_ptr<const void> owner_;
+  ByteView view_;
+  mutable std::optional<Hashes> hashes_;
+};
+
+/// Reads a regular file into a payload (memory-mapped when large). Throws stoq::Error
+/// naming the path when it cannot be opened, is not a regular file, or exceeds max_size.
+Payload read_file_payload(const std::string& path, std::size_t max_size);
+
+/// The four hashes of a buffer in one pass over the bytes.
+Hashes compute_hashes(ByteView bytes);
+
+/// ssdeep fuzzy hash, as stoQ's get_ssdeep.
+std::string ssdeep_hash(ByteView bytes);
+
+/// libmagic MIME type of the first 1000 bytes, as stoQ's get_magic(mime=True).
+std::string magic_mime(ByteView bytes);
+
+}  // namespace stoq

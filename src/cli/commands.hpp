@@ -1,0 +1,17 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace stoq::cli {
+
+/// argv without the program name; every command returns the process exit code.
+int cmd_help();
+int cmd_list(const std::vector<std::string>& args);
+int cmd_worker(const std::string& worker, const std::vector<std::string>& args);
+
+/// Takes --config PATH / --config=PATH out of args.
+std::optional<std::string> take_config_flag(std::vector<std::string>& args);
+
+}  // namespace stoq::cli

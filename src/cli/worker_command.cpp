@@ -1,0 +1,172 @@
+// `stoq <worker> [options]`: the shared worker options of stoQ (StoqArgs) plus the
+// worker's own options, generated from its option table.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+#include "config/core_config.hpp"
+#include "config/values.hpp"
+#include "engine/engine.hpp"
+#include "lifecycle/ratelimit.hpp"
+#include "lifecycle/tlp.hpp"
+#include "loader/catalog.hpp"
+#include "logging/logging.hpp"
+#include "stoq/error.hpp"
+
+namespace stoq::cli {
+namespace {
+
+constexpr const char* kShared = "stoQ options";
+constexpr const char* kPlugin = "Plugin options";
+
+struct SharedArgs {
+  std::string log_level;
+  std::string templ;
+  unsigned max_processes = 0;
+  std::int64_t max_recursion = -1;
+  std::string decorator;
+  std::string connector;
+  std::string archive;
+  bool split = false;
+  std::string outfile;
+  bool use_date = false;
+  bool flatten = false;
+  std::string delimiter = ":";
+  std::string path;
+  std::string ingest;
+  std::string queue;
+  bool errors = false;
+  bool dispatch = false;
+  std::string tlp;
+  std::vector<std::string> metadata;
+  std::string rate_limit;
+  double cron = 0;
+};
+
+void add_shared(CLI::App& app, SharedArgs& a) {
+  auto opt = [&](const char* names, auto& var, const char* help) { return app.add_option(names, var, help)->group(kShared); };
+  auto flag = [&](const char* names, bool& var, const char* help) { return app.add_flag(names, var, help)->group(kShared); };
+  opt("-L,--log-level,--loglevel", a.log_level, "Log level: debug, info, warning, error, critical");
+  opt("-T,--template", a.templ, "Render results with <plugin>/templates/TEMPLATE (not implemented yet)");
+  opt("-M,--max-processes", a.max_processes, "Worker threads (default: all cores)")->check(CLI::PositiveNumber);
+  opt("-R,--max-recursion,--max_recursion", a.max_recursion, "Dispatch depth (overrides max_recursion)")
+      ->check(CLI::NonNegativeNumber);
+  opt("-P,--decorator", a.decorator, "Decorator plugin applied to results before they are saved");
+  opt("-C,--connector", a.connector, "Connector that saves results (default: default_connector)");
+  opt("-A,--archive", a.archive, "Connector that archives payloads");
+  flag("-S,--split", a.split, "Save each result entry as its own document");
+  opt("-O,--outfile,--out", a.outfile, "Results directory, or an existing file to append to (file connector)");
+  flag("--use-date", a.use_date, "Connector adds the date to the output path");
+  flag("--flatten", a.flatten, "Flatten nested results before saving");
+  opt("--delimiter", a.delimiter, "Key joiner for --flatten (default ':')");
+  opt("-F,--file", a.path, "File or directory for the source plugin");
+  opt("-I,--ingest", a.ingest, "Source plugin (default: default_source when -F or -E is given)");
+  opt("-Q,--queue", a.queue, "Queue to consume (default: the worker name)");
+  flag("-E,--errors", a.errors, "Consume the <queue>-errors queue instead");
+  flag("-D,--dispatch", a.dispatch, "YARA-rule dispatching to carvers/extractors/decoders (not implemented yet)");
+  opt("--tlp", a.tlp, "TLP of every payload")->check(CLI::IsMember({"white", "green", "amber", "red"}));
+  opt("--metadata", a.metadata, "key:value pairs added to source_meta")->expected(1, 1 << 20);
+  opt("--rate-limit", a.rate_limit, "At most count payloads per seconds, as count/seconds");
+  opt("--cron", a.cron, "Re-run the worker every N seconds")->check(CLI::PositiveNumber);
+}
+
+Json parse_metadata(const std::vector<std::string>& pairs) {
+  Json metadata = Json::object();
+  for (const std::string& pair : pairs) {
+    auto colon = pair.find(':');
+    if (colon == std::string::npos || colon == 0) throw Error("--metadata expects key:value, got '" + pair + "'");
+    std::string key = pair.substr(0, colon);
+    if (!metadata.contains(key)) metadata[key] = pair.substr(colon + 1);  // duplicates skipped, as the original
+  }
+  return metadata;
+}
+
+}  // namespace
+
+int cmd_worker(const std::string& worker, const std::vector<std::string>& args_in) {
+  std::vector<std::string> args = args_in;
+  std::optional<std::string> config_path = take_config_flag(args);
+  CoreConfig config = config::load_core_config(config_path, config::default_locations());
+  logging::setup(config, "", true);
+  loader::Catalog catalog(config.plugin_dir_list);
+  const loader::LoadedPlugin& plugin = catalog.load(Category::Worker, worker);
+
+  CLI::App app{plugin.manifest.info.description, "stoq " + worker};
+  app.set_help_flag("-h,--help", "Show this help and exit");
+  app.add_option("--config", config_path, "stoq.cfg to use")->group(kShared);  // already taken; listed for -h
+  SharedArgs shared;
+  add_shared(app, shared);
+  std::map<std::string, std::string> plugin_values;
+  std::map<std::string, CLI::Option*> plugin_flags;
+  for (const loader::OptionSchema& option : plugin.schema) {
+    std::string names;
+    if (option.short_flag != 0) names += std::string("-") + option.short_flag + ",";
+    std::string dashed = option.name;
+    std::replace(dashed.begin(), dashed.end(), '_', '-');
+    names += "--" + dashed;
+    if (dashed != option.name) names += ",--" + option.name;
+    std::string help = option.doc + " [" + config::type_name(option.type) + "]";
+    CLI::Option* added = option.type == STOQ_OPTION_BOOL
+                             ? app.add_flag(names + "{true}", plugin_values[option.name], help)
+                             : app.add_option(names, plugin_values[option.name], help);
+    added->group(kPlugin);
+    plugin_flags[option.name] = added;
+  }
+  try {
+    std::reverse(args.begin(), args.end());
+    app.parse(args);
+  } catch (const CLI::CallForHelp&) {
+    std::printf("%s", app.help().c_str());
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "stoq %s: error: %s (see stoq %s -h)\n", worker.c_str(), e.what(), worker.c_str());
+    return 2;
+  }
+  if (shared.dispatch) throw Error("-D/--dispatch is not implemented yet (YARA dispatching comes with its own issue)");
+  if (!shared.templ.empty()) throw Error("-T/--template is not implemented yet (templates come with their own issue)");
+  if (!shared.log_level.empty() && !logging::valid_level(shared.log_level)) {
+    throw Error("unknown log level '" + shared.log_level + "' (debug, info, warning, error, critical)");
+  }
+  if (!shared.rate_limit.empty() && !lifecycle::parse_ratelimit(shared.rate_limit)) {
+    throw Error("--rate-limit must be count/seconds (e.g. 1/10), got '" + shared.rate_limit + "'");
+  }
+  if (shared.delimiter.empty()) throw Error("--delimiter must not be empty");
+  if (!lifecycle::tlp_rank(config.default_tlp)) {
+    throw Error(config.source + ": default_tlp must be red, amber, green or white, got '" + config.default_tlp + "'");
+  }
+
+  engine::RunSettings settings;
+  settings.worker = worker;
+  settings.path = shared.path;
+  settings.source = !shared.ingest.empty() ? shared.ingest
+                    : (!shared.path.empty() || shared.errors) ? config.default_source
+                                                              : std::string();
+  settings.output_connector = shared.connector.empty() ? config.default_connector : shared.connector;
+  settings.archive_connector = shared.archive;
+  settings.decorator = shared.decorator;
+  settings.source_queue = shared.queue;
+  settings.consume_errors = shared.errors;
+  settings.split = shared.split;
+  settings.flatten = shared.flatten;
+  settings.delimiter = shared.delimiter;
+  settings.outfile = shared.outfile;
+  settings.use_date = shared.use_date;
+  settings.tlp = shared.tlp;
+  settings.metadata = parse_metadata(shared.metadata);
+  settings.ratelimit = shared.rate_limit;
+  settings.max_processes = shared.max_processes;
+  if (shared.max_recursion >= 0) settings.max_recursion = shared.max_recursion;
+  if (shared.cron > 0) settings.cron = shared.cron;
+  for (const auto& [name, option] : plugin_flags) {
+    if (option->count() > 0) settings.worker_options.emplace_back(name, plugin_values[name]);
+  }
+  if (!shared.log_level.empty()) logging::set_level(shared.log_level);
+  return engine::run_worker(config, settings, catalog);
+}
+
+}  // namespace stoq::cli

@@ -1,0 +1,145 @@
+#include "config/core_config.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include "config/ini.hpp"
+#include "config/values.hpp"
+#include "stoq/error.hpp"
+
+namespace stoq::config {
+namespace fs = std::filesystem;
+namespace {
+
+std::string absolute_under(const std::string& base, const std::string& path) {
+  if (path.empty()) return path;
+  fs::path p(path);
+  if (p.is_relative()) p = fs::path(base) / p;
+  return p.lexically_normal().string();
+}
+
+std::vector<std::string> as_strings(const Json& list) {
+  std::vector<std::string> out;
+  for (const Json& item : list) out.push_back(item.get<std::string>());
+  return out;
+}
+
+CoreConfig build(const IniFile* file, const Defaults& defaults) {
+  CoreConfig config;
+  const IniSection* core = file != nullptr ? file->find("core") : nullptr;
+  if (file != nullptr && core == nullptr) throw Error(file->path + ": no [core] section");
+  auto raw = [&](std::string_view key) -> const IniEntry* {
+    return core != nullptr ? core->find(key) : nullptr;
+  };
+  auto where = [&](const IniEntry* entry) { return file->where(entry->line); };
+  auto text = [&](std::string_view key, std::string fallback) {
+    const IniEntry* entry = raw(key);
+    return entry != nullptr ? entry->value : std::move(fallback);
+  };
+  auto integer = [&](std::string_view key, std::int64_t fallback, std::int64_t minimum) {
+    const IniEntry* entry = raw(key);
+    if (entry == nullptr) return fallback;
+    auto value = parse_typed(STOQ_OPTION_INT, key, entry->value, where(entry)).get<std::int64_t>();
+    if (value < minimum) {
+      throw Error(where(entry) + ": " + std::string(key) + " must be at least " + std::to_string(minimum));
+    }
+    return value;
+  };
+  auto list = [&](std::string_view key, std::vector<std::string> fallback) {
+    const IniEntry* entry = raw(key);
+    return entry != nullptr ? as_strings(parse_list(entry->value)) : std::move(fallback);
+  };
+
+  // base_dir: the key (relative to the config file), else the config file's folder, else home.
+  std::string config_dir = file != nullptr ? fs::absolute(file->path).parent_path().string() : "";
+  std::string fallback_base = file != nullptr ? config_dir : defaults.home;
+  config.base_dir = absolute_under(file != nullptr ? config_dir : fs::current_path().string(),
+                                   text("base_dir", fallback_base));
+  const std::string& base = config.base_dir;
+  config.temp_dir = absolute_under(base, text("temp_dir", "temp"));
+  config.results_dir = absolute_under(base, text("results_dir", "results"));
+  config.filename_suffix = text("filename_suffix", "stoq");
+  config.log_dir = absolute_under(base, text("log_dir", "logs"));
+  config.log_syntax = text("log_syntax", "text");
+  if (config.log_syntax != "text" && config.log_syntax != "json") {
+    throw Error(where(raw("log_syntax")) + ": log_syntax must be text or json");
+  }
+  config.log_level = text("log_level", "INFO");
+  config.log_maxbytes = integer("log_maxbytes", config.log_maxbytes, 0);
+  config.log_backup_count = integer("log_backup_count", config.log_backup_count, 0);
+  std::vector<std::string> plugin_dirs = list("plugin_dir_list", {});
+  if (const IniEntry* old = raw("plugin_dir"); old != nullptr && plugin_dirs.empty()) {
+    plugin_dirs = as_strings(parse_list(old->value));  // pre-0.18 name, still honoured
+  }
+  for (const std::string& dir : plugin_dirs) config.plugin_dir_list.push_back(absolute_under(base, dir));
+  if (!defaults.builtin_plugin_dir.empty() &&
+      std::find(config.plugin_dir_list.begin(), config.plugin_dir_list.end(),
+                defaults.builtin_plugin_dir) == config.plugin_dir_list.end()) {
+    config.plugin_dir_list.push_back(defaults.builtin_plugin_dir);
+  }
+  config.archive_base = absolute_under(base, text("archive_base", "archive"));
+  for (const std::string& prefix : list("source_base_tuple", {})) {
+    config.source_base_tuple.push_back(absolute_under(base, prefix));
+  }
+  config.default_connector = text("default_connector", config.default_connector);
+  config.default_source = text("default_source", config.default_source);
+  config.dispatch_rules = absolute_under(base, text("dispatch_rules", "dispatcher.yar"));
+  config.max_recursion = integer("max_recursion", config.max_recursion, 0);
+  config.max_queue = integer("max_queue", config.max_queue, 1);
+  config.url_prefix_tuple = list("url_prefix_tuple", config.url_prefix_tuple);
+  for (std::string& prefix : config.url_prefix_tuple) {  // the sample file escapes slashes
+    prefix.erase(std::remove(prefix.begin(), prefix.end(), '\\'), prefix.end());
+  }
+  config.useragent = text("useragent", config.useragent);
+  config.default_tlp = text("default_tlp", config.default_tlp);
+  config.max_payload_size = integer("max_payload_size", config.max_payload_size, 0);
+  if (core != nullptr) {
+    for (const IniEntry& entry : core->entries) config.extra[entry.key] = infer_value(entry.key, entry.value);
+  }
+  config.source = file != nullptr ? file->path : "built-in defaults";
+  return config;
+}
+
+}  // namespace
+
+Defaults default_locations() {
+  Defaults defaults;
+  if (const char* home = std::getenv("STOQ_HOME"); home != nullptr && *home != '\0') {
+    defaults.home = home;
+  } else if (const char* user_home = std::getenv("HOME"); user_home != nullptr && *user_home != '\0') {
+    defaults.home = std::string(user_home) + "/.stoq";
+  } else {
+    defaults.home = fs::current_path().string() + "/.stoq";
+  }
+  std::error_code error;
+  fs::path exe = fs::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    defaults.builtin_plugin_dir =
+        (exe.parent_path().parent_path() / "lib" / "stoq" / "plugins").lexically_normal().string();
+  }
+  return defaults;
+}
+
+CoreConfig core_config_from_text(std::string_view text, const std::string& path,
+                                 const Defaults& defaults) {
+  IniFile file = parse_ini(text, path);
+  return build(&file, defaults);
+}
+
+CoreConfig load_core_config(const std::optional<std::string>& explicit_path, const Defaults& defaults) {
+  std::string path;
+  if (explicit_path) {
+    if (!fs::is_regular_file(*explicit_path)) throw Error("config file not found: " + *explicit_path);
+    path = *explicit_path;
+  } else if (fs::is_regular_file(defaults.home + "/stoq.cfg")) {
+    path = defaults.home + "/stoq.cfg";
+  }
+  if (path.empty()) return build(nullptr, defaults);
+  IniFile file = read_ini(path);
+  return build(&file, defaults);
+}
+
+}  // namespace stoq::config

@@ -1,0 +1,41 @@
+// The path one message takes (stoq-original §c.4), top to bottom:
+// ratelimit -> TLP gate -> fetch (archive connector get_file) -> archive (-A)
+// -> hashes -> worker.scan -> results documents -> decorator -> save (-C).
+// Every plugin call is caught here: a failure becomes an `errors` entry.
+#pragma once
+
+#include <string>
+
+#include "engine/plugin_set.hpp"
+#include "stoq/json.hpp"
+
+namespace stoq::engine {
+
+class Pipeline {
+ public:
+  explicit Pipeline(PluginSet& plugins);
+
+  /// Processes one message. `has_source` false: the worker runs without a payload.
+  /// Returns true when every document that should be saved was saved (ack), false
+  /// when saving failed or the run stopped first (requeue).
+  bool process(const Json& message, bool has_source);
+
+  /// Activates the plugins every message needs, so failures surface before ingest.
+  void activate_eagerly();
+
+ private:
+  struct Errors {
+    Json list = Json::array();
+    void add(const std::string& plugin, const std::string& message);
+  };
+  bool save(Json document, const std::string& root_sha1, Errors& errors);
+
+  PluginSet& plugins_;
+  RunState& state_;
+  Worker* worker_ = nullptr;
+  bool hashpayload_ = false;
+  bool saveresults_ = false;
+  std::string max_tlp_;
+};
+
+}  // namespace stoq::engine

@@ -1,0 +1,105 @@
+#include "engine/plugin_set.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "logging/logging.hpp"
+#include "stoq/error.hpp"
+
+namespace stoq::engine {
+namespace fs = std::filesystem;
+
+PluginSet::~PluginSet() { shutdown(); }
+
+Plugin& PluginSet::get_plugin(Category category, const std::string& name) {
+  std::string key = std::string(category_name(category)) + ":" + name;
+  if (auto it = by_key_.find(key); it != by_key_.end()) return *it->second;
+  if (shut_down_) throw Error(key + " requested after shutdown");
+  const loader::LoadedPlugin& loaded = state_.catalog.load(category, name);
+  loader::PluginPtr plugin = state_.catalog.create(loaded);
+  bool is_run_worker = category == Category::Worker && name == state_.settings.worker;
+  plugin->bind(loaded.manifest.info, is_run_worker ? state_.worker_options : loaded.options,
+               logging::make_logger("stoq." + key), *this);
+  bool activated = false;
+  try {
+    activated = plugin->activate(*this);
+  } catch (const std::exception& e) {
+    throw Error(key + " failed to activate: " + e.what());
+  }
+  if (!activated) throw Error(key + " failed to activate (activate() returned false)");
+  Plugin& ref = *plugin;
+  Instance instance{key, std::move(plugin), {}};
+  if (ref.wants_heartbeat()) {
+    instance.heartbeat = std::thread([&ref, key] {
+      try {
+        ref.heartbeat();
+      } catch (const std::exception& e) {
+        spdlog::error("{} heartbeat failed: {}", key, e.what());
+      }
+    });
+  }
+  instances_.push_back(std::move(instance));
+  by_key_[key] = &ref;
+  return ref;
+}
+
+void PluginSet::shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  state_.request_stop();  // heartbeats loop until the run stops
+  for (Instance& instance : instances_) {
+    if (instance.heartbeat.joinable()) instance.heartbeat.join();
+  }
+  for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
+    try {
+      it->plugin->deactivate();
+    } catch (const std::exception& e) {
+      spdlog::error("{} failed to deactivate: {}", it->key, e.what());
+    }
+  }
+  while (!instances_.empty()) instances_.pop_back();  // destroy last-activated first
+  by_key_.clear();
+}
+
+bool PluginSet::put(Json message, Ack on_done) {
+  Envelope envelope{std::move(message), std::move(on_done)};
+  if (state_.stopping() || !state_.queue.push(envelope)) {
+    if (envelope.ack) envelope.ack(false);
+    return false;
+  }
+  return true;
+}
+
+Payload PluginSet::get_file(const std::string& path) {
+  std::error_code error;
+  fs::path resolved = fs::weakly_canonical(fs::absolute(path, error), error);
+  if (error) throw Error("cannot resolve " + path + ": " + error.message());
+  const auto& allowed = state_.config.source_base_tuple;
+  if (!allowed.empty()) {
+    bool inside = std::any_of(allowed.begin(), allowed.end(), [&](const std::string& base) {
+      fs::path relative = resolved.lexically_relative(fs::weakly_canonical(base, error));
+      return !relative.empty() && *relative.begin() != "..";
+    });
+    if (!inside) throw Error("refusing to read " + resolved.string() + ": outside source_base_tuple");
+  }
+  return read_file_payload(resolved.string(), static_cast<std::size_t>(state_.config.max_payload_size));
+}
+
+std::string PluginSet::hashpath(std::string_view sha1) const {
+  bool hex = sha1.size() == 40 && std::all_of(sha1.begin(), sha1.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+             });
+  if (!hex) throw Error("not a sha1: '" + std::string(sha1.substr(0, 64)) + "'");
+  std::string path = state_.config.archive_base;
+  for (std::size_t i = 0; i < 5; ++i) {
+    path += '/';
+    path += sha1[i];
+  }
+  path += '/';
+  path += sha1;
+  return path;
+}
+
+}  // namespace stoq::engine

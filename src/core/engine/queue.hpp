@@ -1,0 +1,77 @@
+// The bounded message queue between the source and the worker threads. Producers
+// block while it is full (back-pressure, so a fast source cannot exhaust memory);
+// once stopped, messages still queued are handed back for a negative ack.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "stoq/json.hpp"
+#include "stoq/plugin.hpp"
+
+namespace stoq::engine {
+
+struct Envelope {
+  Json message;
+  Ack ack;
+};
+
+class MessageQueue {
+ public:
+  explicit MessageQueue(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
+
+  /// Blocks while full. False (envelope not taken) once closed or aborted.
+  bool push(Envelope& envelope) {
+    std::unique_lock lock(mutex_);
+    not_full_.wait(lock, [&] { return items_.size() < capacity_ || closed_ || aborted_; });
+    if (closed_ || aborted_) return false;
+    items_.push_back(std::move(envelope));
+    not_empty_.notify_one();
+    return true;
+  }
+
+  /// Blocks until a message arrives; nullopt when closed and drained, or aborted.
+  std::optional<Envelope> pop() {
+    std::unique_lock lock(mutex_);
+    not_empty_.wait(lock, [&] { return !items_.empty() || closed_ || aborted_; });
+    if (aborted_ || items_.empty()) return std::nullopt;
+    Envelope envelope = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return envelope;
+  }
+
+  /// No more messages will come; consumers drain what is queued.
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    not_empty_.notify_all();
+    not_full_.notify_all();
+  }
+
+  /// Stop now: consumers finish their current message only. Returns what was queued.
+  std::vector<Envelope> abort() {
+    std::lock_guard lock(mutex_);
+    aborted_ = true;
+    std::vector<Envelope> left(std::make_move_iterator(items_.begin()), std::make_move_iterator(items_.end()));
+    items_.clear();
+    not_empty_.notify_all();
+    not_full_.notify_all();
+    return left;
+  }
+
+ private:
+  std::size_t capacity_;
+  std::mutex mutex_;
+  std::condition_variable not_full_;
+  std::condition_variable not_empty_;
+  std::deque<Envelope> items_;
+  bool closed_ = false;
+  bool aborted_ = false;
+};
+
+}  // namespace stoq::engine

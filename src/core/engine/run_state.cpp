@@ -1,0 +1,57 @@
+#include "engine/run_state.hpp"
+
+#include "config/values.hpp"
+#include "stoq/error.hpp"
+
+namespace stoq::engine {
+namespace {
+
+RunOptions make_run_options(const RunSettings& settings) {
+  RunOptions options;
+  options.worker = settings.worker;
+  options.path = settings.path;
+  options.source_queue = settings.source_queue.empty() ? settings.worker : settings.source_queue;
+  options.consume_errors = settings.consume_errors;
+  options.archive_connector = settings.archive_connector;
+  options.output_connector = settings.output_connector;
+  return options;
+}
+
+}  // namespace
+
+RunState::RunState(CoreConfig config_in, RunSettings settings_in, loader::Catalog& catalog_in)
+    : config(std::move(config_in)),
+      settings(std::move(settings_in)),
+      run_options(make_run_options(settings)),
+      catalog(catalog_in),
+      queue(static_cast<std::size_t>(config.max_queue)) {
+  const loader::LoadedPlugin& worker = catalog.load(Category::Worker, settings.worker);
+  worker_options = worker.options;
+  for (const auto& [name, raw] : settings.worker_options) {
+    auto option = std::find_if(worker.schema.begin(), worker.schema.end(),
+                               [&](const loader::OptionSchema& o) { return o.name == name; });
+    if (option == worker.schema.end()) throw Error("worker " + settings.worker + " has no option '" + name + "'");
+    worker_options.set(name, config::parse_typed(option->type, name, raw, "command line"));
+  }
+  std::string ratelimit = settings.ratelimit.empty() ? worker_options.get_string("ratelimit") : settings.ratelimit;
+  if (!ratelimit.empty()) {
+    auto interval = lifecycle::parse_ratelimit(ratelimit);
+    if (!interval) throw Error("ratelimit must be 'count/seconds' (e.g. 1/10), got '" + ratelimit + "'");
+    rate_limiter = std::make_unique<lifecycle::RateLimiter>(*interval);
+  }
+}
+
+void RunState::request_stop() {
+  {
+    std::lock_guard lock(stop_mutex_);
+    stopping_.store(true, std::memory_order_release);
+  }
+  stop_cv_.notify_all();
+}
+
+bool RunState::wait_for_stop(std::chrono::steady_clock::duration timeout) {
+  std::unique_lock lock(stop_mutex_);
+  return stop_cv_.wait_for(lock, timeout, [&] { return stopping(); });
+}
+
+}  // namespace stoq::engine

@@ -1,0 +1,100 @@
+#include "lifecycle/results.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <random>
+
+namespace stoq::lifecycle {
+
+std::string new_uuid() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  std::uint64_t high = generator();
+  std::uint64_t low = generator();
+  high = (high & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
+  low = (low & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;    // RFC 4122 variant
+  char text[37];
+  std::snprintf(text, sizeof(text), "%08x-%04x-%04x-%04x-%012llx",
+                static_cast<unsigned>(high >> 32), static_cast<unsigned>((high >> 16) & 0xffff),
+                static_cast<unsigned>(high & 0xffff), static_cast<unsigned>(low >> 48),
+                static_cast<unsigned long long>(low & 0xffffffffffffULL));
+  return text;
+}
+
+std::string iso_now() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  char text[40];
+  std::size_t length = std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &local);
+  std::snprintf(text + length, sizeof(text) - length, ".%06lld", static_cast<long long>(micros));
+  return text;
+}
+
+Json make_source_meta(const Json& message, const Json& metadata, Json& entry) {
+  Json meta = message.is_object() ? message : Json::object();
+  for (const auto& [key, value] : metadata.items()) {
+    if (!meta.contains(key)) meta[key] = value;
+  }
+  for (const char* promoted : {"filename", "magic", "ssdeep", "path", "size"}) {
+    auto it = meta.find(promoted);
+    if (it == meta.end()) continue;
+    if (!entry.contains(promoted)) entry[promoted] = *it;
+  }
+  Json kept = Json::object();
+  for (const auto& [key, value] : meta.items()) {
+    if (entry.contains(key) && entry[key] == value) continue;
+    if (key == "filename" || key == "magic" || key == "ssdeep" || key == "path" || key == "size") continue;
+    kept[key] = value;
+  }
+  return kept;
+}
+
+namespace {
+
+void flatten_into(const Json& value, const std::string& prefix, const std::string& delimiter, Json& out) {
+  if (value.is_object() && !value.empty()) {
+    for (const auto& [key, item] : value.items()) {
+      flatten_into(item, prefix.empty() ? key : prefix + delimiter + key, delimiter, out);
+    }
+    return;
+  }
+  if (value.is_array()) {
+    bool has_objects = false;
+    for (const Json& item : value) has_objects = has_objects || item.is_object();
+    if (has_objects) {
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        flatten_into(value[i], prefix + delimiter + std::to_string(i), delimiter, out);
+      }
+      return;
+    }
+  }
+  out[prefix] = value;
+}
+
+}  // namespace
+
+Json flatten(const Json& document, const std::string& delimiter) {
+  Json out = Json::object();
+  if (!document.is_object()) return document;
+  flatten_into(document, "", delimiter, out);
+  return out;
+}
+
+std::vector<Json> split(const Json& document) {
+  std::vector<Json> documents;
+  auto results = document.find("results");
+  if (results == document.end() || !results->is_array()) return {document};
+  for (const Json& entry : *results) {
+    Json one = entry;
+    for (const char* key : {"date", "payloads", "plugins", "tlp", "errors"}) {
+      if (document.contains(key)) one[key] = document[key];
+    }
+    documents.push_back(std::move(one));
+  }
+  return documents;
+}
+
+}  // namespace stoq::lifecycle

@@ -1,0 +1,31 @@
+// Building and reshaping results documents in the original stoQ shape:
+// {"results": [{archive, path, filename, md5..sha512, scan, uuid, plugin, size,
+//   source_meta, payload_id}], "plugins": {"0": worker}, "date", "tlp", "payloads"}
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "stoq/json.hpp"
+
+namespace stoq::lifecycle {
+
+/// A random (version 4) UUID string.
+std::string new_uuid();
+/// Local time as ISO 8601 with microseconds and no zone, as Python's isoformat().
+std::string iso_now();
+
+/// source_meta of a result entry: the message plus --metadata pairs (message keys
+/// win), minus keys equal to the entry's; filename, magic, ssdeep, path and size
+/// are moved to the entry itself. `entry` gains the promoted keys.
+Json make_source_meta(const Json& message, const Json& metadata, Json& entry);
+
+/// --flatten: nested keys joined by `delimiter`; objects inside lists get their index
+/// as a key part; lists of scalars are kept as lists.
+Json flatten(const Json& document, const std::string& delimiter);
+
+/// --split: one document per entry of results[], each with date, payloads and
+/// plugins (and errors, when any) copied from the combined document.
+std::vector<Json> split(const Json& document);
+
+}  // namespace stoq::lifecycle

@@ -1,0 +1,169 @@
+#include "stoq/payload.hpp"
+
+#include <fcntl.h>
+#include <fuzzy.h>
+#include <magic.h>
+#include <openssl/evp.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include "stoq/error.hpp"
+
+namespace stoq {
+
+Payload::Payload(Bytes bytes) {
+  auto owned = std::make_shared<const Bytes>(std::move(bytes));
+  view_ = ByteView(*owned);
+  owner_ = std::move(owned);
+}
+
+Payload::Payload(std::shared_ptr<const void> owner, ByteView view)
+    : owner_(std::move(owner)), view_(view) {
+  if (!owner_) owner_ = std::make_shared<const Bytes>();  // an empty view is still a payload
+}
+
+const Hashes& Payload::hashes() const {
+  if (!hashes_) hashes_ = compute_hashes(view_);
+  return *hashes_;
+}
+
+namespace {
+
+struct MdContextDeleter {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+using MdContext = std::unique_ptr<EVP_MD_CTX, MdContextDeleter>;
+
+std::string to_hex(const unsigned char* digest, unsigned length) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(static_cast<std::size_t>(length) * 2, '\0');
+  for (unsigned i = 0; i < length; ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 0xf];
+  }
+  return out;
+}
+
+// One set of digest contexts per thread, reused for every payload that thread hashes.
+struct HashContexts {
+  std::array<const EVP_MD*, 4> algorithms{EVP_md5(), EVP_sha1(), EVP_sha256(), EVP_sha512()};
+  std::array<MdContext, 4> contexts;
+  HashContexts() {
+    for (auto& ctx : contexts) {
+      ctx.reset(EVP_MD_CTX_new());
+      if (!ctx) throw std::bad_alloc();
+    }
+  }
+};
+
+struct FileDescriptor {
+  int fd;
+  ~FileDescriptor() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+struct MappedFile {
+  void* address;
+  std::size_t length;
+  ~MappedFile() { ::munmap(address, length); }
+};
+
+std::string errno_text() { return std::strerror(errno); }
+
+}  // namespace
+
+Hashes compute_hashes(ByteView bytes) {
+  thread_local HashContexts hc;
+  for (std::size_t i = 0; i < hc.contexts.size(); ++i) {
+    if (EVP_DigestInit_ex(hc.contexts[i].get(), hc.algorithms[i], nullptr) != 1) {
+      throw Error("OpenSSL digest initialisation failed");
+    }
+  }
+  // Feed every digest the same cache-sized chunk before moving on: one pass over memory.
+  constexpr std::size_t kChunk = 32 * 1024;
+  for (std::size_t offset = 0; offset < bytes.size(); offset += kChunk) {
+    std::size_t length = std::min(kChunk, bytes.size() - offset);
+    for (auto& ctx : hc.contexts) EVP_DigestUpdate(ctx.get(), bytes.data() + offset, length);
+  }
+  std::array<std::string, 4> hex;
+  for (std::size_t i = 0; i < hc.contexts.size(); ++i) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned length = 0;
+    EVP_DigestFinal_ex(hc.contexts[i].get(), digest, &length);
+    hex[i] = to_hex(digest, length);
+  }
+  return Hashes{std::move(hex[0]), std::move(hex[1]), std::move(hex[2]), std::move(hex[3])};
+}
+
+Payload read_file_payload(const std::string& path, std::size_t max_size) {
+  FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)};
+  if (file.fd < 0) throw Error("cannot open " + path + ": " + errno_text());
+  struct stat status {};
+  if (::fstat(file.fd, &status) != 0) throw Error("cannot stat " + path + ": " + errno_text());
+  if (!S_ISREG(status.st_mode)) throw Error("not a regular file: " + path);
+  auto size = static_cast<std::size_t>(status.st_size);
+  if (size > max_size) {
+    throw Error("file too large: " + path + " is " + std::to_string(size) +
+                " bytes, max_payload_size is " + std::to_string(max_size));
+  }
+  constexpr std::size_t kMapThreshold = 256 * 1024;
+  if (size >= kMapThreshold) {
+    void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, file.fd, 0);
+    if (address == MAP_FAILED) throw Error("cannot map " + path + ": " + errno_text());
+    auto mapped = std::make_shared<const MappedFile>(MappedFile{address, size});
+    return Payload(mapped, ByteView(static_cast<const std::uint8_t*>(address), size));
+  }
+  // Small files: read up to the size fstat reported (a file growing under us is cut there).
+  Bytes data(size);
+  std::size_t filled = 0;
+  while (filled < data.size()) {
+    ssize_t got = ::read(file.fd, data.data() + filled, data.size() - filled);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw Error("cannot read " + path + ": " + errno_text());
+    }
+    if (got == 0) break;
+    filled += static_cast<std::size_t>(got);
+  }
+  data.resize(filled);
+  return Payload(std::move(data));
+}
+
+std::string ssdeep_hash(ByteView bytes) {
+  char result[FUZZY_MAX_RESULT];
+  if (fuzzy_hash_buf(bytes.data(), static_cast<uint32_t>(std::min<std::size_t>(bytes.size(), UINT32_MAX)),
+                     result) != 0) {
+    throw Error("ssdeep hashing failed");
+  }
+  return result;
+}
+
+std::string magic_mime(ByteView bytes) {
+  struct MagicHandle {
+    magic_t cookie = nullptr;
+    MagicHandle() {
+      cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS);
+      if (cookie != nullptr && magic_load(cookie, nullptr) != 0) {
+        magic_close(cookie);
+        cookie = nullptr;
+      }
+    }
+    ~MagicHandle() {
+      if (cookie != nullptr) magic_close(cookie);
+    }
+  };
+  thread_local MagicHandle handle;  // libmagic handles are not thread-safe: one per thread
+  if (handle.cookie == nullptr) throw Error("libmagic database could not be loaded");
+  ByteView head = bytes.head(1000);
+  const char* type = magic_buffer(handle.cookie, head.data(), head.size());
+  if (type == nullptr) throw Error(std::string("libmagic: ") + magic_error(handle.cookie));
+  return type;
+}
+
+}  // namespace stoq
