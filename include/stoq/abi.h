@@ -67,7 +67,7 @@ typedef struct stoq_plugin_descriptor {
   uint32_t abi_major;   /* never moves */
   uint32_t struct_size; /* never moves: sizeof(stoq_plugin_descriptor) of the module */
   uint32_t abi_minor;
-  const char* abi_tag;  /* STOQ_ABI_TAG of the module's build */
+  const char* abi_tag;  /* STOQ_BUILD_TAG (plugin.hpp) of the module's build */
   const char* name;     /* must equal [Core] Name of the .stoq beside the module */
   const char* category; /* worker, connector, reader, source, extractor, carver, decoder, decorator */
   const char* version;

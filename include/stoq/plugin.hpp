@@ -40,6 +40,12 @@
 #include "stoq/options.hpp"
 #include "stoq/payload.hpp"
 
+/// What the loader compares, beyond STOQ_ABI_TAG: SDK types such as stoq::Json cross
+/// the boundary, so the JSON library's version is part of a module's identity too.
+#define STOQ_BUILD_TAG                                                              \
+  STOQ_ABI_TAG ";nlohmann-json-" STOQ_ABI_STR(NLOHMANN_JSON_VERSION_MAJOR) "." STOQ_ABI_STR( \
+      NLOHMANN_JSON_VERSION_MINOR) "." STOQ_ABI_STR(NLOHMANN_JSON_VERSION_PATCH)
+
 namespace stoq {
 
 enum class Category { Worker, Connector, Reader, Source, Extractor, Carver, Decoder, Decorator };
@@ -284,7 +290,7 @@ inline constexpr std::span<const stoq_option_spec> kNoOptions{};
         STOQ_ABI_VERSION_MAJOR,                                                            \
         static_cast<uint32_t>(sizeof(stoq_plugin_descriptor)),                             \
         STOQ_ABI_VERSION_MINOR,                                                            \
-        STOQ_ABI_TAG,                                                                      \
+        STOQ_BUILD_TAG,                                                                    \
         plugin_name,                                                                       \
         ::stoq::category_name(Class::kCategory),                                           \
         plugin_version,                                                                    \

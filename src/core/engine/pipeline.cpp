@@ -44,87 +44,17 @@ void Pipeline::activate_eagerly() {
 bool Pipeline::process(const Json& message, bool has_source) {
   const RunSettings& settings = state_.settings;
   if (worker_ == nullptr) activate_eagerly();
-  if (state_.rate_limiter && !state_.rate_limiter->acquire([&](auto wait) { return state_.wait_for_stop(wait); })) {
-    return false;  // stopped while waiting for a slot
-  }
   std::string tlp = text_field(message, "tlp");
   if (tlp.empty()) tlp = settings.tlp.empty() ? state_.config.default_tlp : settings.tlp;
-  if (!lifecycle::tlp_allows(max_tlp_, tlp)) {
-    spdlog::info("{}: skipping {} (tlp {} exceeds max_tlp {})", settings.worker, text_field(message, "path"), tlp,
-                 max_tlp_);
-    return true;
-  }
+  if (!admit(message, tlp)) return !state_.stopping();
 
-  Errors errors;
-  Json entry = Json::object();
-  Payload payload;
-  std::string fetch_connector = text_field(message, "archive");
-  if (has_source && !fetch_connector.empty()) {
-    entry["archive"] = fetch_connector;
-    try {
-      payload = plugins_.get<Connector>(fetch_connector).get_file(message);
-    } catch (const std::exception& e) {
-      errors.add("connector:" + fetch_connector, describe(e));
-    }
-  }
-  std::string root_sha1;
-  if (!payload.is_none() || has_source) {
-    std::string path = text_field(message, "path");
-    if (!message.contains("filename")) {
-      if (!path.empty()) entry["path"] = path;
-      entry["filename"] = path.empty() ? "Unknown" : std::filesystem::path(path).filename().string();
-    } else {
-      entry["filename"] = message["filename"];
-    }
-  }
-  if (!payload.is_none()) {
-    Json archived = Json::object();
-    const std::string& archive = settings.archive_connector;
-    if (!archive.empty() && (archive != fetch_connector || archive == "file")) {
-      try {
-        const Hashes& hashes = payload.hashes();
-        archived = {{"ssdeep", ssdeep_hash(payload.bytes())}, {"content-type", magic_mime(payload.bytes())}};
-        Json kwargs = {{"archive", true},        {"md5", hashes.md5},       {"sha1", hashes.sha1},
-                       {"sha256", hashes.sha256}, {"sha512", hashes.sha512}, {"filename", entry["filename"]}};
-        archived["conn_id"] = plugins_.get<Connector>(archive).save(Content::bytes(payload.bytes()), kwargs);
-      } catch (const std::exception& e) {
-        errors.add("connector:" + archive, describe(e));
-        archived = Json::object();
-      }
-    }
-    if (hashpayload_) {
-      const Hashes& hashes = payload.hashes();
-      entry["md5"] = hashes.md5;
-      entry["sha1"] = hashes.sha1;
-      entry["sha256"] = hashes.sha256;
-      entry["sha512"] = hashes.sha512;
-      entry.update(archived);
-    }
-    root_sha1 = payload.hashes().sha1;
-  }
-
-  // Scan. A failed fetch still yields a document carrying the error: nothing is lost silently.
-  Json scanned;
-  bool scan_failed = false;
-  if (payload.is_none() && has_source) {
-    scan_failed = true;
-  } else {
-    try {
-      scanned = worker_->scan(payload, message);
-    } catch (const std::exception& e) {
-      errors.add("worker:" + settings.worker, describe(e));
-      scan_failed = true;
-    }
-  }
-  if (scanned.is_boolean() && scanned.get<bool>()) return true;  // the worker handled output itself
-  Json items = Json::array();
-  if (scanned.is_array()) {
-    items = std::move(scanned);
-  } else if (!scanned.is_null() && !(scanned.is_boolean() && !scanned.get<bool>())) {
-    items.push_back(std::move(scanned));
-  }
-  if (items.empty() && (scan_failed || !errors.list.empty())) items.push_back(nullptr);
-  if (items.empty()) return true;
+  Work work{message, {}, Json::object(), {}, false};
+  if (has_source) fetch(work);
+  if (!work.payload.is_none()) archive_and_hash(work);
+  std::optional<Json> items = scan(work);
+  if (!items) return true;  // the worker handled output itself
+  // Errors always reach the connector, in a document of their own if need be: nothing is lost silently.
+  if (items->empty() && !work.errors.list.empty()) items->push_back(nullptr);
 
   Json uuids = Json::array();
   if (auto it = message.find("uuid"); it != message.end() && (it->is_string() || it->is_array())) {
@@ -132,17 +62,15 @@ bool Pipeline::process(const Json& message, bool has_source) {
   } else {
     uuids.push_back(lifecycle::new_uuid());
   }
-  Json message_meta = message;
-  message_meta.erase("ratelimit");
-
+  std::string root_sha1 = work.payload.is_none() ? std::string() : work.payload.hashes().sha1;
   bool all_saved = true;
-  for (Json& item : items) {
-    Json result = entry;
+  for (Json& item : *items) {
+    Json result = work.entry;
     result["scan"] = std::move(item);
     result["uuid"] = uuids;
     result["plugin"] = settings.worker;
-    if (!payload.is_none()) result["size"] = payload.size();
-    Json source_meta = lifecycle::make_source_meta(message_meta, settings.metadata, result);
+    if (!work.payload.is_none()) result["size"] = work.payload.size();
+    Json source_meta = lifecycle::make_source_meta(message, settings.metadata, result);
     result["source_meta"] = std::move(source_meta);
     result["payload_id"] = 0;
     Json document = {{"results", Json::array({std::move(result)})},
@@ -150,10 +78,90 @@ bool Pipeline::process(const Json& message, bool has_source) {
                      {"date", lifecycle::iso_now()},
                      {"tlp", tlp},
                      {"payloads", 1}};
-    Errors document_errors = errors;
+    Errors document_errors = work.errors;
     all_saved = save(std::move(document), root_sha1, document_errors) && all_saved;
   }
   return all_saved;
+}
+
+// Ratelimit, then the TLP gate. False: do not process (skipped, or stopped while waiting).
+bool Pipeline::admit(const Json& message, const std::string& tlp) {
+  if (state_.rate_limiter && !state_.rate_limiter->acquire([&](auto wait) { return state_.wait_for_stop(wait); })) {
+    return false;
+  }
+  if (lifecycle::tlp_allows(max_tlp_, tlp)) return true;
+  spdlog::info("{}: skipping {} (tlp {} is below max_tlp {})", state_.settings.worker, text_field(message, "path"),
+               tlp, max_tlp_);
+  return false;
+}
+
+// The bytes come from the connector the message names in "archive" (file: by path).
+void Pipeline::fetch(Work& work) {
+  const Json& message = work.message;
+  std::string connector = text_field(message, "archive");
+  if (!connector.empty()) {
+    work.entry["archive"] = connector;
+    try {
+      work.payload = plugins_.get<Connector>(connector).get_file(message);
+    } catch (const std::exception& e) {
+      work.errors.add("connector:" + connector, describe(e));
+      work.fetch_failed = true;
+    }
+  }
+  std::string path = text_field(message, "path");
+  if (message.contains("filename")) {
+    work.entry["filename"] = message["filename"];
+  } else {
+    if (!path.empty()) work.entry["path"] = path;
+    work.entry["filename"] = path.empty() ? "Unknown" : std::filesystem::path(path).filename().string();
+  }
+}
+
+// -A: archive through a connector (not the one the payload came from, except "file");
+// hashpayload: the four hashes, plus ssdeep, content-type and conn_id when archived.
+void Pipeline::archive_and_hash(Work& work) {
+  const Payload& payload = work.payload;
+  const std::string& archive = state_.settings.archive_connector;
+  Json archived = Json::object();
+  if (!archive.empty() && (archive != text_field(work.message, "archive") || archive == "file")) {
+    try {
+      const Hashes& hashes = payload.hashes();
+      archived = {{"ssdeep", ssdeep_hash(payload.bytes())}, {"content-type", magic_mime(payload.bytes())}};
+      Json kwargs = {{"archive", true},        {"md5", hashes.md5},       {"sha1", hashes.sha1},
+                     {"sha256", hashes.sha256}, {"sha512", hashes.sha512}, {"filename", work.entry.value("filename", "")}};
+      archived["conn_id"] = plugins_.get<Connector>(archive).save(Content::bytes(payload.bytes()), kwargs);
+    } catch (const std::exception& e) {
+      work.errors.add("connector:" + archive, describe(e));
+      archived = Json::object();
+    }
+  }
+  if (!hashpayload_) return;
+  const Hashes& hashes = payload.hashes();
+  work.entry["md5"] = hashes.md5;
+  work.entry["sha1"] = hashes.sha1;
+  work.entry["sha256"] = hashes.sha256;
+  work.entry["sha512"] = hashes.sha512;
+  work.entry.update(archived);
+}
+
+// A failed fetch (errors says why) skips the scan; when no fetch was asked for, the
+// worker runs without a payload (e.g. a lookup by a hash carried in the message).
+// scan() returns an object (one item), an array (each element an item), null/false
+// (no items) or true (handled: nullopt).
+std::optional<Json> Pipeline::scan(Work& work) {
+  Json scanned;
+  if (!work.fetch_failed) {
+    try {
+      scanned = worker_->scan(work.payload, work.message);
+    } catch (const std::exception& e) {
+      work.errors.add("worker:" + state_.settings.worker, describe(e));
+    }
+  }
+  if (scanned.is_boolean()) return scanned.get<bool>() ? std::nullopt : std::optional<Json>(Json::array());
+  if (scanned.is_array()) return scanned;
+  Json items = Json::array();
+  if (!scanned.is_null()) items.push_back(std::move(scanned));
+  return items;
 }
 
 bool Pipeline::save(Json document, const std::string& root_sha1, Errors& errors) {

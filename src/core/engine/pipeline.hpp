@@ -4,6 +4,7 @@
 // Every plugin call is caught here: a failure becomes an `errors` entry.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "engine/plugin_set.hpp"
@@ -28,8 +29,21 @@ class Pipeline {
     Json list = Json::array();
     void add(const std::string& plugin, const std::string& message);
   };
+  /// One message on its way through the steps below.
+  struct Work {
+    const Json& message;
+    Payload payload;
+    Json entry = Json::object();  // the results entry being built
+    Errors errors;
+    bool fetch_failed = false;
+  };
+  bool admit(const Json& message, const std::string& tlp);
+  void fetch(Work& work);
+  void archive_and_hash(Work& work);
+  /// The worker's results as a list of items, each to become a document; nullopt when
+  /// the worker handled output itself.
+  std::optional<Json> scan(Work& work);
   bool save(Json document, const std::string& root_sha1, Errors& errors);
-
   PluginSet& plugins_;
   RunState& state_;
   Worker* worker_ = nullptr;

@@ -39,10 +39,10 @@ const stoq_plugin_descriptor* handshake(void* handle, const std::string& module_
                 " bytes, expected at least " + std::to_string(sizeof(stoq_plugin_descriptor)) +
                 ": rebuild the plugin against this SDK");
   }
-  if (descriptor->abi_tag == nullptr || std::strcmp(descriptor->abi_tag, STOQ_ABI_TAG) != 0) {
+  if (descriptor->abi_tag == nullptr || std::strcmp(descriptor->abi_tag, STOQ_BUILD_TAG) != 0) {
     throw Error(module_path + ": built as '" +
                 std::string(descriptor->abi_tag != nullptr ? descriptor->abi_tag : "(none)") +
-                "', this stoq is '" STOQ_ABI_TAG "': rebuild the plugin against this SDK");
+                "', this stoq is '" STOQ_BUILD_TAG "': rebuild the plugin against this SDK");
   }
   if (descriptor->name == nullptr || info.name != descriptor->name) {
     throw Error(module_path + ": plugin calls itself '" +
