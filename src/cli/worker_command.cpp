@@ -104,17 +104,19 @@ int cmd_worker(const std::string& worker, const std::vector<std::string>& args_i
   std::map<std::string, std::string> plugin_values;
   std::map<std::string, CLI::Option*> plugin_flags;
   for (const loader::OptionSchema& option : plugin.schema) {
+    // Version bounds describe the plugin, and --rate-limit already overrides ratelimit.
+    if (option.name == "min_stoq_version" || option.name == "max_stoq_version" || option.name == "ratelimit") continue;
     std::string names;
     if (option.short_flag != 0) names += std::string("-") + option.short_flag + ",";
     std::string dashed = option.name;
     std::replace(dashed.begin(), dashed.end(), '_', '-');
     names += "--" + dashed;
     if (dashed != option.name) names += ",--" + option.name;
-    std::string help = option.doc + " [" + config::type_name(option.type) + "]";
-    CLI::Option* added = option.type == STOQ_OPTION_BOOL
-                             ? app.add_flag(names + "{true}", plugin_values[option.name], help)
-                             : app.add_option(names, plugin_values[option.name], help);
-    added->group(kPlugin);
+    std::string type = config::type_name(option.type);
+    std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::toupper(c); });
+    std::string help = option.doc;
+    if (option.default_value && !option.default_value->empty()) help += " (default: " + *option.default_value + ")";
+    CLI::Option* added = app.add_option(names, plugin_values[option.name], help)->type_name(type)->group(kPlugin);
     plugin_flags[option.name] = added;
   }
   try {

@@ -31,7 +31,9 @@ RunState::RunState(CoreConfig config_in, RunSettings settings_in, loader::Catalo
     auto option = std::find_if(worker.schema.begin(), worker.schema.end(),
                                [&](const loader::OptionSchema& o) { return o.name == name; });
     if (option == worker.schema.end()) throw Error("worker " + settings.worker + " has no option '" + name + "'");
-    worker_options.set(name, config::parse_typed(option->type, name, raw, "command line"));
+    Json value = config::parse_typed(option->type, name, raw, "command line");
+    loader::check_option_value(name, value, "command line");
+    worker_options.set(name, std::move(value));
   }
   std::string ratelimit = settings.ratelimit.empty() ? worker_options.get_string("ratelimit") : settings.ratelimit;
   if (!ratelimit.empty()) {

@@ -92,6 +92,9 @@ std::vector<OptionSchema> framework_options(Category category);
 std::vector<OptionSchema> schema_from_descriptor(const stoq_plugin_descriptor& descriptor,
                                                  const std::string& module_path);
 
+/// Checks what a type cannot: max_tlp is a TLP level, ratelimit is count/seconds.
+void check_option_value(const std::string& name, const Json& value, const std::string& where);
+
 /// Parses `entries` against `schema` over the defaults; unknown keys, bad values and
 /// missing required options throw stoq::Error with "file:line".
 Options resolve_options(const std::vector<OptionSchema>& schema,

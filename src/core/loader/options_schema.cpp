@@ -33,8 +33,10 @@ bool valid_option_name(std::string_view name) {
   });
 }
 
+}  // namespace
+
 // Framework options whose values need more than a type check.
-void check_framework_value(const std::string& name, const Json& value, const std::string& where) {
+void check_option_value(const std::string& name, const Json& value, const std::string& where) {
   if (name == "max_tlp" && !value.get<std::string>().empty() &&
       !lifecycle::tlp_rank(value.get<std::string>())) {
     throw Error(where + ": max_tlp must be red, amber, green or white, got '" +
@@ -46,8 +48,6 @@ void check_framework_value(const std::string& name, const Json& value, const std
                 value.get<std::string>() + "'");
   }
 }
-
-}  // namespace
 
 std::vector<OptionSchema> framework_options(Category category) {
   std::vector<OptionSchema> options = {
@@ -135,7 +135,7 @@ Options resolve_options(const std::vector<OptionSchema>& schema,
       throw Error(message);
     }
     Json value = config::parse_typed(known->type, known->name, entry.value, where);
-    check_framework_value(known->name, value, where);
+    check_option_value(known->name, value, where);
     options.set(known->name, std::move(value));
   }
   for (const OptionSchema& option : schema) {
