@@ -1,6 +1,8 @@
 # stoq_add_plugin(<category> <name> SOURCES ... [LIBRARIES ...])
 # Builds plugins/<category>/<name> as a module into lib/stoq/plugins/<category>/<name>/
 # next to its .stoq file and templates/, in the build tree and the install tree alike.
+# tests/*_test.cpp beside it become the test executable plugin_<category>_<name>_test,
+# which loads the built module through stoq::testing::PluginHarness.
 function(stoq_add_plugin category name)
   cmake_parse_arguments(PLUGIN "" "" "SOURCES;LIBRARIES" ${ARGN})
   set(target stoq_${category}_${name})
@@ -24,4 +26,13 @@ function(stoq_add_plugin category name)
     install(DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/templates DESTINATION ${STOQ_PLUGIN_INSTALL_DIR}/${category}/${name})
   endif()
   set_property(GLOBAL APPEND PROPERTY STOQ_PLUGIN_TARGETS ${target})
+  file(GLOB plugin_tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/tests/*_test.cpp)
+  if(STOQ_BUILD_TESTS AND plugin_tests)
+    set(test_target plugin_${category}_${name}_test)
+    add_executable(${test_target} ${plugin_tests})
+    target_link_libraries(${test_target} PRIVATE stoq GTest::gtest_main ${PLUGIN_LIBRARIES})
+    target_compile_definitions(${test_target} PRIVATE ${STOQ_TEST_DEFINES})
+    add_dependencies(${test_target} ${target})
+    gtest_discover_tests(${test_target} TEST_PREFIX "plugin.${category}.${name}." DISCOVERY_TIMEOUT 30)
+  endif()
 endfunction()

@@ -1,7 +1,6 @@
 #include "engine/plugin_set.hpp"
 
-#include <algorithm>
-#include <filesystem>
+#include "engine/host_services.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -9,7 +8,6 @@
 #include "stoq/error.hpp"
 
 namespace stoq::engine {
-namespace fs = std::filesystem;
 
 PluginSet::~PluginSet() { shutdown(); }
 
@@ -72,34 +70,10 @@ bool PluginSet::put(Json message, Ack on_done) {
   return true;
 }
 
-Payload PluginSet::get_file(const std::string& path) {
-  std::error_code error;
-  fs::path resolved = fs::weakly_canonical(fs::absolute(path, error), error);
-  if (error) throw Error("cannot resolve " + path + ": " + error.message());
-  const auto& allowed = state_.config.source_base_tuple;
-  if (!allowed.empty()) {
-    bool inside = std::any_of(allowed.begin(), allowed.end(), [&](const std::string& base) {
-      fs::path relative = resolved.lexically_relative(fs::weakly_canonical(base, error));
-      return !relative.empty() && *relative.begin() != "..";
-    });
-    if (!inside) throw Error("refusing to read " + resolved.string() + ": outside source_base_tuple");
-  }
-  return read_file_payload(resolved.string(), static_cast<std::size_t>(state_.config.max_payload_size));
-}
+Payload PluginSet::get_file(const std::string& path) { return read_local_file(state_.config, path); }
 
 std::string PluginSet::hashpath(std::string_view sha1) const {
-  bool hex = sha1.size() == 40 && std::all_of(sha1.begin(), sha1.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-             });
-  if (!hex) throw Error("not a sha1: '" + std::string(sha1.substr(0, 64)) + "'");
-  std::string path = state_.config.archive_base;
-  for (std::size_t i = 0; i < 5; ++i) {
-    path += '/';
-    path += sha1[i];
-  }
-  path += '/';
-  path += sha1;
-  return path;
+  return archive_path(state_.config.archive_base, sha1);
 }
 
 }  // namespace stoq::engine

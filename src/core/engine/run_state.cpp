@@ -1,6 +1,5 @@
 #include "engine/run_state.hpp"
 
-#include "config/values.hpp"
 #include "stoq/error.hpp"
 
 namespace stoq::engine {
@@ -26,15 +25,7 @@ RunState::RunState(CoreConfig config_in, RunSettings settings_in, loader::Catalo
       catalog(catalog_in),
       queue(static_cast<std::size_t>(config.max_queue)) {
   const loader::LoadedPlugin& worker = catalog.load(Category::Worker, settings.worker);
-  worker_options = worker.options;
-  for (const auto& [name, raw] : settings.worker_options) {
-    auto option = std::find_if(worker.schema.begin(), worker.schema.end(),
-                               [&](const loader::OptionSchema& o) { return o.name == name; });
-    if (option == worker.schema.end()) throw Error("worker " + settings.worker + " has no option '" + name + "'");
-    Json value = config::parse_typed(option->type, name, raw, "command line");
-    loader::check_option_value(name, value, "command line");
-    worker_options.set(name, std::move(value));
-  }
+  worker_options = loader::apply_overrides(worker, worker.options, settings.worker_options, "command line");
   std::string ratelimit = settings.ratelimit.empty() ? worker_options.get_string("ratelimit") : settings.ratelimit;
   if (!ratelimit.empty()) {
     auto interval = lifecycle::parse_ratelimit(ratelimit);

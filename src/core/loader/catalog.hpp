@@ -95,6 +95,11 @@ std::vector<OptionSchema> schema_from_descriptor(const stoq_plugin_descriptor& d
 /// Checks what a type cannot: max_tlp is a TLP level, ratelimit is count/seconds.
 void check_option_value(const std::string& name, const Json& value, const std::string& where);
 
+/// `base` with `overrides` (option name -> text, e.g. from the command line) parsed
+/// and checked against the plugin's schema; `where` labels messages.
+Options apply_overrides(const LoadedPlugin& plugin, Options base,
+                        const std::vector<std::pair<std::string, std::string>>& overrides, const std::string& where);
+
 /// Parses `entries` against `schema` over the defaults; unknown keys, bad values and
 /// missing required options throw stoq::Error with "file:line".
 Options resolve_options(const std::vector<OptionSchema>& schema,

@@ -147,4 +147,19 @@ Options resolve_options(const std::vector<OptionSchema>& schema,
   return options;
 }
 
+Options apply_overrides(const LoadedPlugin& plugin, Options base,
+                        const std::vector<std::pair<std::string, std::string>>& overrides, const std::string& where) {
+  for (const auto& [name, raw] : overrides) {
+    auto option = std::find_if(plugin.schema.begin(), plugin.schema.end(),
+                               [&](const OptionSchema& o) { return o.name == name; });
+    if (option == plugin.schema.end()) {
+      throw Error(where + ": " + plugin.manifest.info.name + " has no option '" + name + "'");
+    }
+    Json value = config::parse_typed(option->type, name, raw, where);
+    check_option_value(name, value, where);
+    base.set(name, std::move(value));
+  }
+  return base;
+}
+
 }  // namespace stoq::loader

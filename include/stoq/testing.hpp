@@ -1,0 +1,84 @@
+// Test support for plugin authors: load a built plugin exactly as stoq does (its
+// .stoq file, option table and ABI handshake), activate it against a framework
+// stand-in, and call it directly.
+//
+//   stoq::testing::PluginHarness harness(work_dir);
+//   auto& worker = harness.activate<stoq::Worker>(plugin_dir, "hash", {{"hashes_list", "md5"}});
+//   stoq::Json results = worker.scan(stoq::Payload(bytes), stoq::Json::object());
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "stoq/plugin.hpp"
+
+namespace stoq::testing {
+
+/// A fresh directory under $TMPDIR (or /tmp), removed with everything in it.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] const std::string& path() const { return path_; }
+  /// Writes `content` to path()/relative (creating folders); returns the full path.
+  std::string write(const std::string& relative, std::string_view content) const;
+
+ private:
+  std::string path_;
+};
+
+/// Parses a stream of concatenated JSON documents (as the stdout connector prints them).
+std::vector<Json> parse_json_stream(std::string_view text);
+
+class PluginHarness final : public Stoq {
+ public:
+  /// Results, archive, logs and temp files go under `work_dir` (created if missing).
+  explicit PluginHarness(const std::string& work_dir);
+  ~PluginHarness() override;
+  PluginHarness(const PluginHarness&) = delete;
+  PluginHarness& operator=(const PluginHarness&) = delete;
+
+  /// Adjust before activating a plugin.
+  CoreConfig& mutable_config() { return config_; }
+  RunOptions& mutable_run() { return run_; }
+
+  /// Loads <plugin_dir>/<category>/<name>, applies `overrides` (option -> text, as on
+  /// the command line) over its .stoq options, and activates it. Throws stoq::Error.
+  template <typename T>
+  T& activate(const std::string& plugin_dir, const std::string& name,
+              const std::vector<std::pair<std::string, std::string>>& overrides = {}) {
+    return dynamic_cast<T&>(activate_plugin(plugin_dir, T::kCategory, name, overrides));
+  }
+
+  /// A copy of the messages sources put() so far (safe while a source runs).
+  [[nodiscard]] std::vector<Json> messages() const;
+  /// Makes stopping() true (e.g. to end a source's ingest()).
+  void stop() { stopping_.store(true); }
+
+  // stoq::Stoq
+  [[nodiscard]] const CoreConfig& config() const override { return config_; }
+  [[nodiscard]] const RunOptions& run() const override { return run_; }
+  bool put(Json message, Ack on_done) override;
+  [[nodiscard]] bool stopping() const override { return stopping_.load(); }
+  bool wait_for_stop(std::chrono::milliseconds timeout) override;
+  Reader& reader(const std::string& name) override;
+  Payload get_file(const std::string& path) override;
+  [[nodiscard]] std::string hashpath(std::string_view sha1) const override;
+
+ private:
+  Plugin& activate_plugin(const std::string& plugin_dir, Category category, const std::string& name,
+                          const std::vector<std::pair<std::string, std::string>>& overrides);
+  struct State;
+  CoreConfig config_;
+  RunOptions run_;
+  std::vector<Json> messages_;
+  std::atomic<bool> stopping_{false};
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace stoq::testing

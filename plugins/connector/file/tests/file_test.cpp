@@ -1,0 +1,143 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "stoq/testing.hpp"
+
+namespace {
+namespace fs = std::filesystem;
+
+using stoq::Content;
+using stoq::Json;
+using stoq::testing::PluginHarness;
+using stoq::testing::TempDir;
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<std::string> files_under(const std::string& root) {
+  std::vector<std::string> files;
+  if (!fs::exists(root)) return files;
+  for (const auto& item : fs::recursive_directory_iterator(root)) {
+    if (item.is_regular_file()) files.push_back(item.path().string());
+  }
+  return files;
+}
+
+Json document_with_uuid(const std::string& uuid) {
+  return {{"results", Json::array({Json{{"uuid", Json::array({"root", uuid})}, {"scan", {{"k", "v"}}}}})},
+          {"payloads", 1}};
+}
+
+class FileConnectorTest : public ::testing::Test {
+ protected:
+  TempDir dir;
+  PluginHarness harness{dir.path()};
+  stoq::Connector& connector(const std::vector<std::pair<std::string, std::string>>& overrides = {}) {
+    return harness.activate<stoq::Connector>(STOQ_PLUGIN_DIR, "file", overrides);
+  }
+};
+
+TEST_F(FileConnectorTest, SavesResultsUnderResultsDirIndexAndUuid) {
+  Json document = document_with_uuid("0f1e2d3c-aaaa-4bbb-8ccc-123456789abc");
+  Json path = connector().save(Content::results(document), Json{{"index", "hash"}});
+  std::string expected = harness.config().results_dir + "/hash/0f1e2d3c-aaaa-4bbb-8ccc-123456789abc.stoq";
+  EXPECT_EQ(path, expected);
+  EXPECT_EQ(Json::parse(read_text(expected)), document);
+  EXPECT_NE(read_text(expected).find("\n    \"results\""), std::string::npos);  // indented by default
+}
+
+TEST_F(FileConnectorTest, CompactlyWritesOneLine) {
+  Json path = connector({{"compactly", "True"}}).save(Content::results(document_with_uuid("u1")), Json{{"index", "hash"}});
+  std::string text = read_text(path.get<std::string>());
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);
+}
+
+TEST_F(FileConnectorTest, DocumentsSharingAUuidGetDistinctFiles) {
+  auto& file = connector();
+  Json first = file.save(Content::results(document_with_uuid("same")), Json{{"index", "hash"}});
+  Json second = file.save(Content::results(document_with_uuid("same")), Json{{"index", "hash"}});
+  EXPECT_NE(first, second);
+  EXPECT_EQ(files_under(harness.config().results_dir).size(), 2U);
+}
+
+TEST_F(FileConnectorTest, HostileNamesNeverEscapeTheResultsDir) {
+  auto& file = connector();
+  EXPECT_THROW(file.save(Content::results(document_with_uuid("x")), Json{{"index", "../escape"}}), stoq::Error);
+  Json path = file.save(Content::results(document_with_uuid("../../../../tmp/evil")), Json{{"index", "hash"}});
+  EXPECT_EQ(fs::path(path.get<std::string>()).parent_path(), fs::path(harness.config().results_dir) / "hash");
+  for (const std::string& written : files_under(dir.path())) {
+    EXPECT_EQ(written.rfind(harness.config().results_dir, 0), 0U) << written;
+  }
+}
+
+TEST_F(FileConnectorTest, UseDateAddsTheDatePath) {
+  Json path = connector().save(Content::results(document_with_uuid("dated")), Json{{"index", "hash"}, {"use_date", true}});
+  fs::path relative = fs::path(path.get<std::string>()).lexically_relative(harness.config().results_dir);
+  std::vector<std::string> parts(relative.begin(), relative.end());
+  ASSERT_EQ(parts.size(), 5U) << relative;  // hash/YYYY/MM/DD/dated.stoq
+  EXPECT_EQ(parts[1].size(), 4U);
+  EXPECT_EQ(parts[2].size(), 2U);
+  EXPECT_EQ(parts[3].size(), 2U);
+}
+
+TEST_F(FileConnectorTest, OutfileDirectoryReplacesResultsDir) {
+  std::string out = dir.path() + "/chosen";
+  Json path = connector().save(Content::results(document_with_uuid("o1")), Json{{"index", "hash"}, {"outfile", out}});
+  EXPECT_EQ(path, out + "/hash/o1.stoq");
+}
+
+TEST_F(FileConnectorTest, OutfileExistingFileGetsOneLinePerDocument) {
+  std::string out = dir.write("appended.json", "");
+  auto& file = connector();
+  file.save(Content::results(document_with_uuid("a")), Json{{"outfile", out}});
+  file.save(Content::results(document_with_uuid("b")), Json{{"outfile", out}});
+  std::stringstream lines(read_text(out));
+  std::string line;
+  std::vector<Json> documents;
+  while (std::getline(lines, line)) documents.push_back(Json::parse(line));
+  ASSERT_EQ(documents.size(), 2U);
+  EXPECT_EQ(documents[1]["results"][0]["uuid"][1], "b");
+}
+
+TEST_F(FileConnectorTest, ArchivesBySha1AndRetrievesAgain) {
+  auto& file = connector();
+  std::string content = "archive me";
+  stoq::ByteView bytes(content);
+  std::string sha1 = stoq::compute_hashes(bytes).sha1;
+  Json path = file.save(Content::bytes(bytes), Json{{"archive", true}, {"sha1", sha1}});
+  std::string expected = harness.config().archive_base + "/" + sha1.substr(0, 1) + "/" + sha1.substr(1, 1) + "/" +
+                         sha1.substr(2, 1) + "/" + sha1.substr(3, 1) + "/" + sha1.substr(4, 1) + "/" + sha1;
+  EXPECT_EQ(path, expected);
+  EXPECT_EQ(read_text(expected), content);
+  EXPECT_EQ(file.save(Content::bytes(bytes), Json{{"archive", true}, {"sha1", sha1}}), path);  // idempotent
+  stoq::Payload again = file.get_file(Json{{"sha1", sha1}});
+  EXPECT_EQ(again.bytes().as_string_view(), content);
+}
+
+TEST_F(FileConnectorTest, GetFileByPathAndRefusals) {
+  auto& file = connector();
+  std::string path = dir.write("in/sample.bin", std::string("\x00\x01\x02", 3));
+  EXPECT_EQ(file.get_file(Json{{"path", path}}).size(), 3U);
+  EXPECT_THROW(file.get_file(Json{{"sha1", "../../etc/passwd"}}), stoq::Error);
+  EXPECT_THROW(file.get_file(Json{{"path", dir.path() + "/missing"}}), stoq::Error);
+  EXPECT_THROW(file.get_file(Json::object()), stoq::Error);
+}
+
+TEST_F(FileConnectorTest, GetFileHonoursSourceBaseTuple) {
+  std::string inside = dir.write("allowed/ok.txt", "ok");
+  std::string outside = dir.write("other/no.txt", "no");
+  harness.mutable_config().source_base_tuple = {dir.path() + "/allowed"};
+  auto& file = connector();
+  EXPECT_EQ(file.get_file(Json{{"path", inside}}).size(), 2U);
+  EXPECT_THROW(file.get_file(Json{{"path", outside}}), stoq::Error);
+  EXPECT_THROW(file.get_file(Json{{"path", dir.path() + "/allowed/../other/no.txt"}}), stoq::Error);
+}
+
+}  // namespace

@@ -1,0 +1,86 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "stoq/testing.hpp"
+
+namespace {
+
+using stoq::Content;
+using stoq::Json;
+using stoq::testing::PluginHarness;
+using stoq::testing::TempDir;
+
+// Redirects the process's stdout into a file for the lifetime of the object.
+class CapturedStdout {
+ public:
+  explicit CapturedStdout(const std::string& path) : path_(path) {
+    std::fflush(stdout);
+    saved_ = ::dup(STDOUT_FILENO);
+    FILE* file = std::fopen(path.c_str(), "w");
+    ::dup2(::fileno(file), STDOUT_FILENO);
+    std::fclose(file);
+  }
+  std::string finish() {
+    std::fflush(stdout);
+    ::dup2(saved_, STDOUT_FILENO);
+    ::close(saved_);
+    std::ifstream in(path_);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+ private:
+  std::string path_;
+  int saved_ = -1;
+};
+
+TEST(StdoutConnector, PrintsResultsIndentedByFour) {
+  TempDir dir;
+  PluginHarness harness(dir.path());
+  auto& connector = harness.activate<stoq::Connector>(STOQ_PLUGIN_DIR, "stdout");
+  Json document = {{"results", Json::array({Json{{"scan", {{"a", 1}}}}})}, {"payloads", 1}};
+  CapturedStdout capture(dir.path() + "/out");
+  connector.save(Content::results(document), Json::object());
+  std::string text = capture.finish();
+  EXPECT_EQ(text, stoq::dump_json(document, 4) + "\n");
+  EXPECT_NE(text.find("\n    \"results\""), std::string::npos);
+}
+
+TEST(StdoutConnector, RefusesToArchive) {
+  TempDir dir;
+  PluginHarness harness(dir.path());
+  auto& connector = harness.activate<stoq::Connector>(STOQ_PLUGIN_DIR, "stdout");
+  stoq::Bytes bytes{'x'};
+  EXPECT_THROW(connector.save(Content::bytes(stoq::ByteView(bytes)), Json{{"archive", true}}), stoq::Error);
+}
+
+TEST(StdoutConnector, ConcurrentInstancesNeverInterleave) {
+  TempDir dir;
+  PluginHarness harness(dir.path());
+  constexpr int kThreads = 4;
+  constexpr int kDocuments = 50;
+  std::vector<stoq::Connector*> connectors;
+  for (int i = 0; i < kThreads; ++i) connectors.push_back(&harness.activate<stoq::Connector>(STOQ_PLUGIN_DIR, "stdout"));
+  CapturedStdout capture(dir.path() + "/out");
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kDocuments; ++i) {
+        Json document = {{"thread", t}, {"index", i}, {"padding", std::string(2000, 'p')}};
+        connectors[static_cast<std::size_t>(t)]->save(Content::results(document), Json::object());
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  std::vector<Json> documents = stoq::testing::parse_json_stream(capture.finish());
+  ASSERT_EQ(documents.size(), static_cast<std::size_t>(kThreads * kDocuments));
+  for (const Json& document : documents) EXPECT_EQ(document["padding"].get<std::string>().size(), 2000U);
+}
+
+}  // namespace

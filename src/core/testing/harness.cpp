@@ -1,0 +1,141 @@
+#include "stoq/testing.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "engine/host_services.hpp"
+#include "loader/catalog.hpp"
+#include "logging/logging.hpp"
+
+namespace stoq::testing {
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/stoq-test-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) throw Error("mkdtemp failed for " + pattern);
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code error;
+  fs::remove_all(path_, error);
+}
+
+std::string TempDir::write(const std::string& relative, std::string_view content) const {
+  fs::path target = fs::path(path_) / relative;
+  fs::create_directories(target.parent_path());
+  std::ofstream out(target, std::ios::binary | std::ios::trunc);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  if (!out) throw Error("cannot write " + target.string());
+  return target.string();
+}
+
+std::vector<Json> parse_json_stream(std::string_view text) {
+  std::vector<Json> documents;
+  std::size_t position = 0;
+  while (true) {
+    position = text.find_first_not_of(" \t\r\n", position);
+    if (position == std::string_view::npos) break;
+    // Find the end of one top-level value by bracket depth, skipping strings.
+    int depth = 0;
+    bool in_string = false;
+    std::size_t end = position;
+    for (; end < text.size(); ++end) {
+      char c = text[end];
+      if (in_string) {
+        if (c == '\\') ++end;
+        else if (c == '"') in_string = false;
+        continue;
+      }
+      if (c == '"') in_string = true;
+      else if (c == '{' || c == '[') ++depth;
+      else if ((c == '}' || c == ']') && --depth == 0) break;
+    }
+    if (end >= text.size()) throw Error("truncated JSON document at offset " + std::to_string(position));
+    documents.push_back(Json::parse(text.substr(position, end + 1 - position)));
+    position = end + 1;
+  }
+  return documents;
+}
+
+struct PluginHarness::State {
+  std::mutex mutex;  // put() may be called from several threads
+  std::vector<std::unique_ptr<loader::Catalog>> catalogs;
+  std::vector<loader::PluginPtr> plugins;  // destroyed last-created first
+  std::string last_plugin_dir;
+};
+
+PluginHarness::PluginHarness(const std::string& work_dir) : state_(std::make_unique<State>()) {
+  fs::path root = fs::absolute(work_dir);
+  fs::create_directories(root);
+  config_.base_dir = root.string();
+  config_.temp_dir = (root / "temp").string();
+  config_.results_dir = (root / "results").string();
+  config_.log_dir = (root / "logs").string();
+  config_.archive_base = (root / "archive").string();
+  config_.dispatch_rules = (root / "dispatcher.yar").string();
+  config_.source = "test harness";
+}
+
+PluginHarness::~PluginHarness() {
+  stop();
+  while (!state_->plugins.empty()) {
+    state_->plugins.back()->deactivate();
+    state_->plugins.pop_back();
+  }
+}
+
+Plugin& PluginHarness::activate_plugin(const std::string& plugin_dir, Category category, const std::string& name,
+                                       const std::vector<std::pair<std::string, std::string>>& overrides) {
+  state_->last_plugin_dir = plugin_dir;
+  auto& catalog = state_->catalogs.emplace_back(std::make_unique<loader::Catalog>(std::vector<std::string>{plugin_dir}));
+  const loader::LoadedPlugin& loaded = catalog->load(category, name);
+  Options options = loader::apply_overrides(loaded, loaded.options, overrides, "test override");
+  loader::PluginPtr plugin = catalog->create(loaded);
+  plugin->bind(loaded.manifest.info, std::move(options), logging::make_logger("stoq.test." + name), *this);
+  if (!plugin->activate(*this)) throw Error(name + " failed to activate (activate() returned false)");
+  return *state_->plugins.emplace_back(std::move(plugin));
+}
+
+bool PluginHarness::put(Json message, Ack on_done) {
+  if (stopping()) {
+    if (on_done) on_done(false);
+    return false;
+  }
+  {
+    std::lock_guard lock(state_->mutex);
+    messages_.push_back(std::move(message));
+  }
+  if (on_done) on_done(true);
+  return true;
+}
+
+std::vector<Json> PluginHarness::messages() const {
+  std::lock_guard lock(state_->mutex);
+  return messages_;
+}
+
+bool PluginHarness::wait_for_stop(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!stopping() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return stopping();
+}
+
+Reader& PluginHarness::reader(const std::string& name) {
+  return activate<Reader>(state_->last_plugin_dir, name);
+}
+
+Payload PluginHarness::get_file(const std::string& path) { return engine::read_local_file(config_, path); }
+
+std::string PluginHarness::hashpath(std::string_view sha1) const {
+  return engine::archive_path(config_.archive_base, sha1);
+}
+
+}  // namespace stoq::testing
