@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "stoq/json.hpp"
@@ -35,6 +37,9 @@ struct CoreConfig {
   std::string default_tlp = "white";
   /// Largest payload read from disk, in bytes (a safe default against huge files).
   std::int64_t max_payload_size = 1LL << 30;
+  /// [<plugin name>] sections of stoq.cfg: option overrides (name -> raw text) applied
+  /// over the plugin's .stoq [options], below command-line overrides.
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> plugin_options;
   /// Where the configuration came from ("built-in defaults" or a file path).
   std::string source;
   /// Every [core] key as typed by the original's rules, including unknown ones.

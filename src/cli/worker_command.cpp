@@ -46,6 +46,7 @@ struct SharedArgs {
   std::vector<std::string> metadata;
   std::string rate_limit;
   double cron = 0;
+  std::vector<std::string> plugin_opts;
 };
 
 void add_shared(CLI::App& app, SharedArgs& a) {
@@ -73,6 +74,9 @@ void add_shared(CLI::App& app, SharedArgs& a) {
   opt("--metadata", a.metadata, "key:value pairs added to source_meta")->expected(1, 1 << 20);
   opt("--rate-limit", a.rate_limit, "At most count payloads per seconds, as count/seconds");
   opt("--cron", a.cron, "Re-run the worker every N seconds")->check(CLI::PositiveNumber);
+  opt("--plugin-opt", a.plugin_opts, "Set any plugin's option: name:option=value (repeatable)")
+      ->take_all()
+      ->expected(1, 1 << 20);
 }
 
 Json parse_metadata(const std::vector<std::string>& pairs) {
@@ -165,7 +169,16 @@ int cmd_worker(const std::string& worker, const std::vector<std::string>& args_i
   if (shared.max_recursion >= 0) settings.max_recursion = shared.max_recursion;
   if (shared.cron > 0) settings.cron = shared.cron;
   for (const auto& [name, option] : plugin_flags) {
-    if (option->count() > 0) settings.worker_options.emplace_back(name, plugin_values[name]);
+    if (option->count() > 0) settings.plugin_options[worker].emplace_back(name, plugin_values[name]);
+  }
+  for (const std::string& assignment : shared.plugin_opts) {
+    auto colon = assignment.find(':');
+    auto equals = assignment.find('=', colon == std::string::npos ? 0 : colon);
+    if (colon == std::string::npos || colon == 0 || equals == std::string::npos || equals == colon + 1) {
+      throw Error("--plugin-opt expects name:option=value, got '" + assignment + "'");
+    }
+    settings.plugin_options[assignment.substr(0, colon)].emplace_back(
+        assignment.substr(colon + 1, equals - colon - 1), assignment.substr(equals + 1));
   }
   if (!shared.log_level.empty()) logging::set_level(shared.log_level);
   return engine::run_worker(config, settings, catalog);

@@ -99,6 +99,13 @@ CoreConfig build(const IniFile* file, const Defaults& defaults) {
   if (core != nullptr) {
     for (const IniEntry& entry : core->entries) config.extra[entry.key] = infer_value(entry.key, entry.value);
   }
+  if (file != nullptr) {
+    for (const IniSection& section : file->sections) {
+      if (section.name == "core") continue;
+      auto& overrides = config.plugin_options[section.name];
+      for (const IniEntry& entry : section.entries) overrides.emplace_back(entry.key, entry.value);
+    }
+  }
   config.source = file != nullptr ? file->path : "built-in defaults";
   return config;
 }

@@ -64,15 +64,29 @@ unsigned thread_count(const RunState& state) {
   const RunSettings& settings = state.settings;
   if (!settings.source.empty()) {
     const loader::LoadedPlugin& source = state.catalog.load(Category::Source, settings.source);
-    if (!source.options.get_bool("multiprocess")) return 1;
+    if (!state.options_for(source).get_bool("multiprocess")) return 1;
   }
   if (settings.max_processes > 0) return settings.max_processes;
   return std::max(1U, std::thread::hardware_concurrency());
 }
 
-// Loads (without activating) everything the run names, so a typo fails before any work.
+// Loads (without activating) everything the run names, and checks every override,
+// so a typo fails before any work.
 void check_plugins_exist(RunState& state) {
   const RunSettings& settings = state.settings;
+  auto check_overrides = [&](const auto& overrides) {
+    for (const auto& [name, options] : overrides) {
+      bool found = false;
+      for (const auto& discovered : state.catalog.discovered()) {
+        if (discovered.name() != name) continue;
+        found = true;
+        (void)state.options_for(state.catalog.load(discovered.category, name));
+      }
+      if (!found) throw Error("options given for unknown plugin '" + name + "'");
+    }
+  };
+  check_overrides(state.config.plugin_options);
+  check_overrides(settings.plugin_options);
   if (state.worker_options.get_bool("saveresults") && !settings.output_connector.empty()) {
     state.catalog.load(Category::Connector, settings.output_connector);
   }

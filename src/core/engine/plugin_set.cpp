@@ -17,8 +17,7 @@ Plugin& PluginSet::get_plugin(Category category, const std::string& name) {
   if (shut_down_) throw Error(key + " requested after shutdown");
   const loader::LoadedPlugin& loaded = state_.catalog.load(category, name);
   loader::PluginPtr plugin = state_.catalog.create(loaded);
-  bool is_run_worker = category == Category::Worker && name == state_.settings.worker;
-  plugin->bind(loaded.manifest.info, is_run_worker ? state_.worker_options : loaded.options,
+  plugin->bind(loaded.manifest.info, state_.options_for(loaded),
                logging::make_logger("stoq." + key), *this);
   bool activated = false;
   try {

@@ -25,13 +25,25 @@ RunState::RunState(CoreConfig config_in, RunSettings settings_in, loader::Catalo
       catalog(catalog_in),
       queue(static_cast<std::size_t>(config.max_queue)) {
   const loader::LoadedPlugin& worker = catalog.load(Category::Worker, settings.worker);
-  worker_options = loader::apply_overrides(worker, worker.options, settings.worker_options, "command line");
+  worker_options = options_for(worker);
   std::string ratelimit = settings.ratelimit.empty() ? worker_options.get_string("ratelimit") : settings.ratelimit;
   if (!ratelimit.empty()) {
     auto interval = lifecycle::parse_ratelimit(ratelimit);
     if (!interval) throw Error("ratelimit must be 'count/seconds' (e.g. 1/10), got '" + ratelimit + "'");
     rate_limiter = std::make_unique<lifecycle::RateLimiter>(*interval);
   }
+}
+
+Options RunState::options_for(const loader::LoadedPlugin& plugin) const {
+  const std::string& name = plugin.manifest.info.name;
+  Options options = plugin.options;
+  if (auto it = config.plugin_options.find(name); it != config.plugin_options.end()) {
+    options = loader::apply_overrides(plugin, std::move(options), it->second, config.source + " [" + name + "]");
+  }
+  if (auto it = settings.plugin_options.find(name); it != settings.plugin_options.end()) {
+    options = loader::apply_overrides(plugin, std::move(options), it->second, "command line");
+  }
+  return options;
 }
 
 void RunState::request_stop() {

@@ -26,9 +26,13 @@ class RunState {
   const RunOptions run_options;
   loader::Catalog& catalog;
   MessageQueue queue;
-  /// The worker's options: .stoq values overridden by its command-line flags.
+  /// The worker's options (options_for the run's worker).
   Options worker_options;
   std::unique_ptr<lifecycle::RateLimiter> rate_limiter;  // null: no ratelimit
+
+  /// A plugin's options: its .stoq values, then stoq.cfg [name] overrides, then the
+  /// command line's. Throws stoq::Error naming the source of a bad override.
+  [[nodiscard]] Options options_for(const loader::LoadedPlugin& plugin) const;
 
   [[nodiscard]] bool stopping() const { return stopping_.load(std::memory_order_acquire); }
   void request_stop();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -31,8 +32,9 @@ struct RunSettings {
   unsigned max_processes = 0;    // -M; 0: all cores
   std::optional<std::int64_t> max_recursion;  // -R
   std::optional<double> cron;    // --cron seconds
-  /// The worker's own options given as flags: name -> raw text.
-  std::vector<std::pair<std::string, std::string>> worker_options;
+  /// Option overrides from the command line, by plugin name: option -> raw text
+  /// (the worker's own flags, and --plugin-opt name:key=value for any plugin).
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> plugin_options;
 };
 
 }  // namespace stoq::engine
