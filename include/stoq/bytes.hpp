@@ -77,6 +77,7 @@ class ByteView {
   }
 
   [[nodiscard]] bool starts_with(std::string_view prefix) const {
+    if (prefix.empty()) return true;
     return fits(0, prefix.size()) && std::memcmp(data_, prefix.data(), prefix.size()) == 0;
   }
 

@@ -14,16 +14,21 @@ namespace stoq::config {
 namespace fs = std::filesystem;
 namespace {
 
+// `path` made absolute against `base`, normalised, without a trailing slash.
 std::string absolute_under(const std::string& base, const std::string& path) {
-  if (path.empty()) return path;
   fs::path p(path);
   if (p.is_relative()) p = fs::path(base) / p;
-  return p.lexically_normal().string();
+  std::string text = p.lexically_normal().string();
+  while (text.size() > 1 && text.back() == '/') text.pop_back();
+  return text;
 }
 
-std::vector<std::string> as_strings(const Json& list) {
+std::vector<std::string> as_strings(const Json& list, const std::string& where) {
   std::vector<std::string> out;
-  for (const Json& item : list) out.push_back(item.get<std::string>());
+  for (const Json& item : list) {
+    if (!item.is_string()) throw Error(where + ": expected a list of strings, got " + item.dump());
+    out.push_back(item.get<std::string>());
+  }
   return out;
 }
 
@@ -50,14 +55,15 @@ CoreConfig build(const IniFile* file, const Defaults& defaults) {
   };
   auto list = [&](std::string_view key, std::vector<std::string> fallback) {
     const IniEntry* entry = raw(key);
-    return entry != nullptr ? as_strings(parse_list(entry->value)) : std::move(fallback);
+    return entry != nullptr ? as_strings(parse_list(entry->value), where(entry)) : std::move(fallback);
   };
 
   // base_dir: the key (relative to the config file), else the config file's folder, else home.
   std::string config_dir = file != nullptr ? fs::absolute(file->path).parent_path().string() : "";
   std::string fallback_base = file != nullptr ? config_dir : defaults.home;
-  config.base_dir = absolute_under(file != nullptr ? config_dir : fs::current_path().string(),
-                                   text("base_dir", fallback_base));
+  std::string base_dir = text("base_dir", fallback_base);
+  if (base_dir.empty()) base_dir = fallback_base;  // "base_dir =" means the default, not the cwd
+  config.base_dir = absolute_under(file != nullptr ? config_dir : fs::current_path().string(), base_dir);
   const std::string& base = config.base_dir;
   config.temp_dir = absolute_under(base, text("temp_dir", "temp"));
   config.results_dir = absolute_under(base, text("results_dir", "results"));
@@ -71,9 +77,7 @@ CoreConfig build(const IniFile* file, const Defaults& defaults) {
   config.log_maxbytes = integer("log_maxbytes", config.log_maxbytes, 0);
   config.log_backup_count = integer("log_backup_count", config.log_backup_count, 0);
   std::vector<std::string> plugin_dirs = list("plugin_dir_list", {});
-  if (const IniEntry* old = raw("plugin_dir"); old != nullptr && plugin_dirs.empty()) {
-    plugin_dirs = as_strings(parse_list(old->value));  // pre-0.18 name, still honoured
-  }
+  if (raw("plugin_dir") != nullptr && plugin_dirs.empty()) plugin_dirs = list("plugin_dir", {});  // pre-0.18 name
   for (const std::string& dir : plugin_dirs) config.plugin_dir_list.push_back(absolute_under(base, dir));
   if (!defaults.builtin_plugin_dir.empty() &&
       std::find(config.plugin_dir_list.begin(), config.plugin_dir_list.end(),

@@ -86,6 +86,7 @@ IniFile parse_ini(std::string_view text, std::string path) {
   if (text.find('\0') != std::string_view::npos) throw Error(file.path + ": contains NUL bytes");
   IniSection* section = nullptr;
   IniEntry* last_entry = nullptr;
+  std::size_t entry_indent = 0;
   int line_number = 0;
   std::size_t position = 0;
   while (position <= text.size()) {
@@ -95,21 +96,26 @@ IniFile parse_ini(std::string_view text, std::string path) {
     position = end + 1;
     ++line_number;
     std::string_view line = trim(raw_line);
-    bool indented = !raw_line.empty() && (raw_line[0] == ' ' || raw_line[0] == '\t');
+    std::size_t indent = raw_line.find_first_not_of(" \t");
     if (line.empty()) {
       last_entry = nullptr;  // a blank line ends a continuation
       if (end == text.size()) break;
       continue;
     }
     if (line[0] == '#' || line[0] == ';') continue;
-    if (indented && last_entry != nullptr) {
+    // As configparser: a line indented deeper than its key continues the key's value.
+    if (last_entry != nullptr && indent != std::string_view::npos && indent > entry_indent) {
       last_entry->value += '\n';
       last_entry->value += line;
       continue;
     }
     if (line[0] == '[') {
-      if (line.back() != ']') throw Error(file.where(line_number) + ": unterminated section header");
-      std::string name(trim(line.substr(1, line.size() - 2)));
+      auto close = line.find(']');
+      std::string_view after = close == std::string_view::npos ? line : trim(line.substr(close + 1));
+      if (close == std::string_view::npos || !(after.empty() || after[0] == '#' || after[0] == ';')) {
+        throw Error(file.where(line_number) + ": malformed section header '" + std::string(line) + "'");
+      }
+      std::string name(trim(line.substr(1, close - 1)));
       if (name.empty()) throw Error(file.where(line_number) + ": empty section name");
       if (file.find(name) != nullptr) {
         throw Error(file.where(line_number) + ": section [" + name + "] appears twice");
@@ -136,6 +142,7 @@ IniFile parse_ini(std::string_view text, std::string path) {
     section->entries.push_back(
         IniEntry{key, std::string(trim(line.substr(separator + 1))), line_number});
     last_entry = &section->entries.back();
+    entry_indent = indent;
   }
   // Interpolate once everything is read, as configparser does on access.
   for (IniSection& each : file.sections) {

@@ -40,7 +40,10 @@ std::optional<bool> parse_bool(std::string_view text) {
 
 std::optional<long long> parse_int(std::string_view text) {
   text = trim(text);
-  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
+  if (!text.empty() && text[0] == '+') {
+    text.remove_prefix(1);
+    if (!text.empty() && text[0] == '-') return std::nullopt;  // "+-5" is not a number
+  }
   long long value = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;

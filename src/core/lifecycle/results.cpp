@@ -55,7 +55,7 @@ Json make_source_meta(const Json& message, const Json& metadata, Json& entry) {
 namespace {
 
 void flatten_into(const Json& value, const std::string& prefix, const std::string& delimiter, Json& out) {
-  if (value.is_object() && !value.empty()) {
+  if (value.is_object() && (!value.empty() || prefix.empty())) {
     for (const auto& [key, item] : value.items()) {
       flatten_into(item, prefix.empty() ? key : prefix + delimiter + key, delimiter, out);
     }

@@ -1,7 +1,6 @@
 #include "stoq/version.hpp"
 
-#include <charconv>
-#include <cstdint>
+#include <utility>
 
 namespace stoq {
 namespace {
@@ -17,18 +16,24 @@ std::string_view next_component(std::string_view& text) {
 }  // namespace
 
 int compare_versions(std::string_view a, std::string_view b) {
+  // Numbers compare by value whatever their length: strip leading zeros, then a longer
+  // run of digits is larger, and equal lengths compare as text.
+  auto digits = [](std::string_view part) {
+    std::size_t end = 0;
+    while (end < part.size() && part[end] >= '0' && part[end] <= '9') ++end;
+    std::string_view number = part.substr(0, end);
+    while (number.size() > 1 && number[0] == '0') number.remove_prefix(1);
+    return std::pair{number, part.substr(end)};
+  };
   while (!a.empty() || !b.empty()) {
-    std::string_view pa = next_component(a);
-    std::string_view pb = next_component(b);
-    std::uint64_t na = 0;
-    std::uint64_t nb = 0;
-    auto ra = std::from_chars(pa.data(), pa.data() + pa.size(), na);
-    auto rb = std::from_chars(pb.data(), pb.data() + pb.size(), nb);
+    auto [na, rest_a] = digits(next_component(a));
+    auto [nb, rest_b] = digits(next_component(b));
+    if (na.empty()) na = "0";
+    if (nb.empty()) nb = "0";
+    if (na.size() != nb.size()) return na.size() < nb.size() ? -1 : 1;
     if (na != nb) return na < nb ? -1 : 1;
-    // Equal numeric prefixes: compare what follows (e.g. "1rc1" vs "1") as text.
-    std::string_view sa = pa.substr(static_cast<std::size_t>(ra.ptr - pa.data()));
-    std::string_view sb = pb.substr(static_cast<std::size_t>(rb.ptr - pb.data()));
-    if (sa != sb) return sa < sb ? -1 : 1;
+    // Equal numbers: compare what follows (e.g. "1rc1" vs "1") as text.
+    if (rest_a != rest_b) return rest_a < rest_b ? -1 : 1;
   }
   return 0;
 }
