@@ -89,26 +89,28 @@ class FileConnector final : public Connector {
     std::string text = payload.serialize(compactly_ ? -1 : 4);
     std::string outfile = kwargs.value("outfile", std::string());
     if (!outfile.empty() && fs::is_regular_file(outfile)) return append_line(outfile, payload);
-    fs::path dir = outfile.empty() ? fs::path(stoq().config().results_dir) : fs::path(outfile);
     std::string index = kwargs.value("index", std::string("stoq"));
     if (!safe_component(index)) throw Error("refusing index '" + index + "' as a directory name");
-    dir /= index;
-    if (kwargs.value("use_date", false)) dir /= date_path();
-    fs::create_directories(dir);
+    std::string dir = (outfile.empty() ? stoq().config().results_dir : outfile) + "/" + index;
+    if (kwargs.value("use_date", false)) dir += "/" + date_path();
+    if (dir != created_dir_) {  // one directory per index (and day): create it once, not per document
+      fs::create_directories(dir);
+      created_dir_ = dir;
+    }
     std::string base = payload.kind() == Content::Kind::Results ? document_name(payload.json()) : random_name();
     for (int attempt = 0; attempt < 1000; ++attempt) {
-      std::string name = base + (attempt == 0 ? "" : "-" + std::to_string(attempt)) + "." + suffix_;
-      fs::path path = dir / name;
+      std::string path = dir + "/" + base + (attempt == 0 ? "" : "-" + std::to_string(attempt)) + "." + suffix_;
       Fd out{::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644)};
       if (out.fd < 0) {
         if (errno == EEXIST) continue;  // several documents of one payload share its uuid
-        throw Error("cannot create " + path.string() + ": " + std::strerror(errno));
+        if (errno == ENOENT) created_dir_.clear();  // removed under us: recreate next time
+        throw Error("cannot create " + path + ": " + std::strerror(errno));
       }
-      write_all(out.fd, text, path.string());
-      write_all(out.fd, "\n", path.string());
-      return path.string();
+      text += '\n';
+      write_all(out.fd, text, path);
+      return path;
     }
-    throw Error("cannot find a free file name for " + base + " in " + dir.string());
+    throw Error("cannot find a free file name for " + base + " in " + dir);
   }
 
   Payload get_file(const Json& kwargs) override {
@@ -173,6 +175,7 @@ class FileConnector final : public Connector {
   bool compactly_ = false;
   std::string date_format_;
   std::string suffix_;
+  std::string created_dir_;  // the last results directory this instance made sure exists
 };
 
 constexpr stoq_option_spec kOptions[] = {

@@ -20,18 +20,18 @@ std::string archive_path(const std::string& archive_base, std::string_view sha1)
 }
 
 Payload read_local_file(const CoreConfig& config, const std::string& path) {
+  const std::size_t max_size = static_cast<std::size_t>(config.max_payload_size);
+  if (config.source_base_tuple.empty()) return read_file_payload(path, max_size);  // no prefix to enforce
   std::error_code error;
   fs::path resolved = fs::weakly_canonical(fs::absolute(path, error), error);
   if (error) throw Error("cannot resolve " + path + ": " + error.message());
   const auto& allowed = config.source_base_tuple;
-  if (!allowed.empty()) {
-    bool inside = std::any_of(allowed.begin(), allowed.end(), [&](const std::string& base) {
-      fs::path relative = resolved.lexically_relative(fs::weakly_canonical(base, error));
-      return !relative.empty() && *relative.begin() != "..";
-    });
-    if (!inside) throw Error("refusing to read " + resolved.string() + ": outside source_base_tuple");
-  }
-  return read_file_payload(resolved.string(), static_cast<std::size_t>(config.max_payload_size));
+  bool inside = std::any_of(allowed.begin(), allowed.end(), [&](const std::string& base) {
+    fs::path relative = resolved.lexically_relative(fs::weakly_canonical(base, error));
+    return !relative.empty() && *relative.begin() != "..";
+  });
+  if (!inside) throw Error("refusing to read " + resolved.string() + ": outside source_base_tuple");
+  return read_file_payload(resolved.string(), max_size);
 }
 
 }  // namespace stoq::engine

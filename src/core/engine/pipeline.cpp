@@ -64,8 +64,9 @@ bool Pipeline::process(const Json& message, bool has_source) {
   }
   std::string root_sha1 = work.payload.is_none() ? std::string() : work.payload.hashes().sha1;
   bool all_saved = true;
-  for (Json& item : *items) {
-    Json result = work.entry;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    Json& item = (*items)[i];
+    Json result = i + 1 == items->size() ? std::move(work.entry) : work.entry;  // copies only for lists
     result["scan"] = std::move(item);
     result["uuid"] = uuids;
     result["plugin"] = settings.worker;
@@ -73,12 +74,16 @@ bool Pipeline::process(const Json& message, bool has_source) {
     Json source_meta = lifecycle::make_source_meta(message, settings.metadata, result);
     result["source_meta"] = std::move(source_meta);
     result["payload_id"] = 0;
-    Json document = {{"results", Json::array({std::move(result)})},
-                     {"plugins", {{"0", settings.worker}}},
-                     {"date", lifecycle::iso_now()},
-                     {"tlp", tlp},
-                     {"payloads", 1}};
-    Errors document_errors = work.errors;
+    // Built key by key: nlohmann's initializer lists would deep-copy the result entry.
+    Json document = Json::object();
+    document["results"] = Json::array();
+    document["results"].push_back(std::move(result));
+    document["plugins"] = Json::object();
+    document["plugins"]["0"] = settings.worker;
+    document["date"] = lifecycle::iso_now();
+    document["tlp"] = tlp;
+    document["payloads"] = 1;
+    Errors document_errors = i + 1 == items->size() ? std::move(work.errors) : work.errors;
     all_saved = save(std::move(document), root_sha1, document_errors) && all_saved;
   }
   return all_saved;
@@ -183,8 +188,12 @@ bool Pipeline::save(Json document, const std::string& root_sha1, Errors& errors)
   }
   if (!saveresults_ || settings.output_connector.empty()) return true;
 
-  std::vector<Json> documents =
-      settings.split ? lifecycle::split(document) : std::vector<Json>{std::move(document)};
+  std::vector<Json> documents;
+  if (settings.split) {
+    documents = lifecycle::split(document);
+  } else {
+    documents.push_back(std::move(document));
+  }
   Json kwargs = {{"index", settings.worker}, {"use_date", settings.use_date}};
   if (!root_sha1.empty()) kwargs["sha1"] = root_sha1;
   if (!settings.outfile.empty()) kwargs["outfile"] = settings.outfile;

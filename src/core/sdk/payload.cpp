@@ -68,12 +68,6 @@ struct FileDescriptor {
   }
 };
 
-struct MappedFile {
-  void* address;
-  std::size_t length;
-  ~MappedFile() { ::munmap(address, length); }
-};
-
 std::string errno_text() { return std::strerror(errno); }
 
 }  // namespace
@@ -116,14 +110,18 @@ Payload read_file_payload(const std::string& path, std::size_t max_size) {
   if (size >= kMapThreshold) {
     void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, file.fd, 0);
     if (address == MAP_FAILED) throw Error("cannot map " + path + ": " + errno_text());
-    auto mapped = std::make_shared<const MappedFile>(MappedFile{address, size});
-    return Payload(mapped, ByteView(static_cast<const std::uint8_t*>(address), size));
+    // The mapping lives exactly as long as the last copy of the payload.
+    std::shared_ptr<const void> mapping(address, [size](const void* region) {
+      ::munmap(const_cast<void*>(region), size);
+    });
+    return Payload(std::move(mapping), ByteView(static_cast<const std::uint8_t*>(address), size));
   }
-  // Small files: read up to the size fstat reported (a file growing under us is cut there).
-  Bytes data(size);
+  // Small files: read up to the size fstat reported (a file growing under us is cut
+  // there), into a buffer that is not zero-filled first.
+  std::shared_ptr<std::uint8_t[]> data = std::make_shared_for_overwrite<std::uint8_t[]>(size);
   std::size_t filled = 0;
-  while (filled < data.size()) {
-    ssize_t got = ::read(file.fd, data.data() + filled, data.size() - filled);
+  while (filled < size) {
+    ssize_t got = ::read(file.fd, data.get() + filled, size - filled);
     if (got < 0) {
       if (errno == EINTR) continue;
       throw Error("cannot read " + path + ": " + errno_text());
@@ -131,8 +129,8 @@ Payload read_file_payload(const std::string& path, std::size_t max_size) {
     if (got == 0) break;
     filled += static_cast<std::size_t>(got);
   }
-  data.resize(filled);
-  return Payload(std::move(data));
+  ByteView view(data.get(), filled);
+  return Payload(std::shared_ptr<const void>(std::move(data)), view);
 }
 
 std::string ssdeep_hash(ByteView bytes) {
