@@ -15,6 +15,8 @@ std::string text_field(const Json& message, const char* key) {
   return it != message.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+void reserve_keys(Json& object, std::size_t count) { object.get_ref<Json::object_t&>().reserve(count); }
+
 std::string describe(const std::exception& e) {
   std::string text = e.what();
   return text.empty() ? "unknown error" : text;
@@ -67,6 +69,9 @@ bool Pipeline::process(const Json& message, bool has_source) {
   for (std::size_t i = 0; i < items->size(); ++i) {
     Json& item = (*items)[i];
     Json result = i + 1 == items->size() ? std::move(work.entry) : work.entry;  // copies only for lists
+    // ordered_json objects are vectors of pair<const string, json>: growing one copies
+    // (const keys cannot move) every value already in it, so reserve before the big ones.
+    reserve_keys(result, result.size() + 8);
     result["scan"] = std::move(item);
     result["uuid"] = uuids;
     result["plugin"] = settings.worker;
@@ -76,6 +81,7 @@ bool Pipeline::process(const Json& message, bool has_source) {
     result["payload_id"] = 0;
     // Built key by key: nlohmann's initializer lists would deep-copy the result entry.
     Json document = Json::object();
+    reserve_keys(document, 6);
     document["results"] = Json::array();
     document["results"].push_back(std::move(result));
     document["plugins"] = Json::object();

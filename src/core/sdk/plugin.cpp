@@ -59,8 +59,4 @@ void write_output(std::string_view text) {
   std::fflush(stdout);
 }
 
-std::string dump_json(const Json& value, int indent) {
-  return value.dump(indent, ' ', true, Json::error_handler_t::replace);
-}
-
 }  // namespace stoq
