@@ -121,6 +121,7 @@ int cmd_worker(const std::string& worker, const std::vector<std::string>& args_i
     std::string help = option.doc;
     if (option.default_value && !option.default_value->empty()) help += " (default: " + *option.default_value + ")";
     CLI::Option* added = app.add_option(names, plugin_values[option.name], help)->type_name(type)->group(kPlugin);
+    if (option.type == STOQ_OPTION_BOOL) added->expected(0, 1);  // a bare --flag means true
     plugin_flags[option.name] = added;
   }
   try {
@@ -169,7 +170,9 @@ int cmd_worker(const std::string& worker, const std::vector<std::string>& args_i
   if (shared.max_recursion >= 0) settings.max_recursion = shared.max_recursion;
   if (shared.cron > 0) settings.cron = shared.cron;
   for (const auto& [name, option] : plugin_flags) {
-    if (option->count() > 0) settings.plugin_options[worker].emplace_back(name, plugin_values[name]);
+    if (option->count() == 0) continue;
+    const std::string& value = plugin_values[name];
+    settings.plugin_options[worker].emplace_back(name, value.empty() && option->get_expected_min() == 0 ? "true" : value);
   }
   for (const std::string& assignment : shared.plugin_opts) {
     auto colon = assignment.find(':');

@@ -1,5 +1,7 @@
 // source:filedir: queues the file given with -F, or every file of a directory
 // (top level, hidden files skipped; or the whole tree with recursive = True).
+// Entries that are not regular files (dangling links, FIFOs, sockets) are queued
+// too: their fetch fails and the results say why, rather than them vanishing.
 // Each message is {"path": <absolute path>, "archive": "file"}: the file connector
 // fetches the bytes in the worker thread.
 #include <algorithm>
@@ -38,13 +40,13 @@ class FileDirSource final : public Source {
       for (fs::recursive_directory_iterator it(root_, options, error), end; it != end && !stoq().stopping();
            it.increment(error)) {
         if (error) break;
-        if (it->is_regular_file(error) && !queue(it->path())) return;
+        if (!it->is_directory(error) && !queue(it->path())) return;
       }
     } else {
       std::vector<fs::path> files;
       for (const auto& item : fs::directory_iterator(root_, error)) {
         if (item.path().filename().string().starts_with('.')) continue;
-        if (item.is_regular_file(error)) files.push_back(item.path());
+        if (!item.is_directory(error)) files.push_back(item.path());
       }
       std::sort(files.begin(), files.end());
       for (const fs::path& file : files) {

@@ -11,6 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/host_services.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/plugin_set.hpp"
 #include "engine/run_state.hpp"
@@ -100,12 +101,12 @@ int run_without_source(RunState& state) {
   Pipeline pipeline(plugins);
   pipeline.activate_eagerly();
   do {
-    pipeline.process(Json::object(), false);
+    if (!pipeline.process(Json::object(), false)) ++state.unsaved;
   } while (state.settings.cron && !state.wait_for_stop(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                        std::chrono::duration<double>(*state.settings.cron))));
   state.request_stop();
   plugins.shutdown();
-  return 0;
+  return state.unsaved > 0 ? 1 : 0;
 }
 
 int run_with_source(RunState& state) {
@@ -126,9 +127,9 @@ int run_with_source(RunState& state) {
       bool ready = true;
       try {
         pipeline.activate_eagerly();
-      } catch (const std::exception& e) {
+      } catch (...) {
         std::lock_guard lock(failure_mutex);
-        if (activation_failure.empty()) activation_failure = e.what();
+        if (activation_failure.empty()) activation_failure = current_exception_text();
         ready = false;
       }
       activated.count_down();
@@ -138,9 +139,10 @@ int run_with_source(RunState& state) {
         bool saved = false;
         try {
           saved = pipeline.process(envelope->message, true);
-        } catch (const std::exception& e) {
-          spdlog::error("processing {} failed: {}", dump_json(envelope->message, -1), e.what());
+        } catch (...) {
+          spdlog::error("processing {} failed: {}", dump_json(envelope->message, -1), current_exception_text());
         }
+        if (!saved && !state.stopping()) ++state.unsaved;
         if (envelope->ack) envelope->ack(saved);
       }
       drained.count_down();
@@ -168,8 +170,8 @@ int run_with_source(RunState& state) {
     } while (state.settings.cron && !state.stopping() &&
              !state.wait_for_stop(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                  std::chrono::duration<double>(*state.settings.cron))));
-  } catch (const std::exception& e) {
-    source_failure = e.what();
+  } catch (...) {
+    source_failure = current_exception_text();
   }
   state.queue.close();
   drained.wait();
@@ -177,6 +179,10 @@ int run_with_source(RunState& state) {
   main_plugins.shutdown();
   if (!source_failure.empty()) {
     spdlog::error("source {}: {}", state.settings.source, source_failure);
+    return 1;
+  }
+  if (state.unsaved > 0) {
+    spdlog::error("results of {} payload(s) could not be saved (see the errors above)", state.unsaved.load());
     return 1;
   }
   return 0;

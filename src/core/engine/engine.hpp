@@ -10,7 +10,8 @@
 namespace stoq::engine {
 
 /// Runs the worker to completion. Returns the process exit code: 0 on success
-/// (including a stop by signal), 1 when the source failed mid-run. Throws
+/// (including a stop by signal), 1 when the source failed mid-run or some results
+/// could not be saved. Throws
 /// stoq::Error for problems found before any payload was processed (bad plugin,
 /// failed activation, bad option).
 int run_worker(const CoreConfig& config, const RunSettings& settings, loader::Catalog& catalog);

@@ -34,4 +34,15 @@ Payload read_local_file(const CoreConfig& config, const std::string& path) {
   return read_file_payload(resolved.string(), max_size);
 }
 
+std::string current_exception_text() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    std::string text = e.what();
+    return text.empty() ? "unknown error" : text;
+  } catch (...) {
+    return "unknown exception (not a std::exception)";
+  }
+}
+
 }  // namespace stoq::engine

@@ -17,4 +17,8 @@ std::string archive_path(const std::string& archive_base, std::string_view sha1)
 /// and "..") and above max_payload_size. Throws stoq::Error with the reason.
 Payload read_local_file(const CoreConfig& config, const std::string& path);
 
+/// The message of the exception being handled, whatever its type: plugins may throw
+/// anything, and nothing a plugin throws may end the run. Call inside a catch block.
+std::string current_exception_text();
+
 }  // namespace stoq::engine

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/host_services.hpp"
 #include "lifecycle/results.hpp"
 #include "lifecycle/tlp.hpp"
 
@@ -16,11 +17,6 @@ std::string text_field(const Json& message, const char* key) {
 }
 
 void reserve_keys(Json& object, std::size_t count) { object.get_ref<Json::object_t&>().reserve(count); }
-
-std::string describe(const std::exception& e) {
-  std::string text = e.what();
-  return text.empty() ? "unknown error" : text;
-}
 
 }  // namespace
 
@@ -114,8 +110,8 @@ void Pipeline::fetch(Work& work) {
     work.entry["archive"] = connector;
     try {
       work.payload = plugins_.get<Connector>(connector).get_file(message);
-    } catch (const std::exception& e) {
-      work.errors.add("connector:" + connector, describe(e));
+    } catch (...) {
+      work.errors.add("connector:" + connector, current_exception_text());
       work.fetch_failed = true;
     }
   }
@@ -141,8 +137,8 @@ void Pipeline::archive_and_hash(Work& work) {
       Json kwargs = {{"archive", true},        {"md5", hashes.md5},       {"sha1", hashes.sha1},
                      {"sha256", hashes.sha256}, {"sha512", hashes.sha512}, {"filename", work.entry.value("filename", "")}};
       archived["conn_id"] = plugins_.get<Connector>(archive).save(Content::bytes(payload.bytes()), kwargs);
-    } catch (const std::exception& e) {
-      work.errors.add("connector:" + archive, describe(e));
+    } catch (...) {
+      work.errors.add("connector:" + archive, current_exception_text());
       archived = Json::object();
     }
   }
@@ -164,8 +160,8 @@ std::optional<Json> Pipeline::scan(Work& work) {
   if (!work.fetch_failed) {
     try {
       scanned = worker_->scan(work.payload, work.message);
-    } catch (const std::exception& e) {
-      work.errors.add("worker:" + state_.settings.worker, describe(e));
+    } catch (...) {
+      work.errors.add("worker:" + state_.settings.worker, current_exception_text());
     }
   }
   if (scanned.is_boolean()) return scanned.get<bool>() ? std::nullopt : std::optional<Json>(Json::array());
@@ -183,8 +179,8 @@ bool Pipeline::save(Json document, const std::string& root_sha1, Errors& errors)
     try {
       document = plugins_.get<Decorator>(settings.decorator).decorate(std::move(with_errors));
       errors.list = Json::array();  // now inside the decorated document
-    } catch (const std::exception& e) {
-      errors.add("decorator:" + settings.decorator, describe(e));
+    } catch (...) {
+      errors.add("decorator:" + settings.decorator, current_exception_text());
     }
   }
   if (!errors.list.empty()) {
@@ -208,9 +204,9 @@ bool Pipeline::save(Json document, const std::string& root_sha1, Errors& errors)
     if (settings.flatten) one = lifecycle::flatten(one, settings.delimiter);
     try {
       connector.save(Content::results(one), kwargs);
-    } catch (const std::exception& e) {
+    } catch (...) {
       spdlog::error("connector {} failed to save results of {}: {}", settings.output_connector,
-                    root_sha1.empty() ? "a payload" : root_sha1, describe(e));
+                    root_sha1.empty() ? "a payload" : root_sha1, current_exception_text());
       return false;
     }
   }

@@ -22,8 +22,8 @@ Plugin& PluginSet::get_plugin(Category category, const std::string& name) {
   bool activated = false;
   try {
     activated = plugin->activate(*this);
-  } catch (const std::exception& e) {
-    throw Error(key + " failed to activate: " + e.what());
+  } catch (...) {
+    throw Error(key + " failed to activate: " + current_exception_text());
   }
   if (!activated) throw Error(key + " failed to activate (activate() returned false)");
   Plugin& ref = *plugin;
@@ -32,8 +32,8 @@ Plugin& PluginSet::get_plugin(Category category, const std::string& name) {
     instance.heartbeat = std::thread([&ref, key] {
       try {
         ref.heartbeat();
-      } catch (const std::exception& e) {
-        spdlog::error("{} heartbeat failed: {}", key, e.what());
+      } catch (...) {
+        spdlog::error("{} heartbeat failed: {}", key, current_exception_text());
       }
     });
   }
@@ -52,8 +52,8 @@ void PluginSet::shutdown() {
   for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
     try {
       it->plugin->deactivate();
-    } catch (const std::exception& e) {
-      spdlog::error("{} failed to deactivate: {}", it->key, e.what());
+    } catch (...) {
+      spdlog::error("{} failed to deactivate: {}", it->key, current_exception_text());
     }
   }
   while (!instances_.empty()) instances_.pop_back();  // destroy last-activated first

@@ -1,5 +1,7 @@
 #include "engine/run_state.hpp"
 
+#include <filesystem>
+
 #include "stoq/error.hpp"
 
 namespace stoq::engine {
@@ -38,10 +40,12 @@ Options RunState::options_for(const loader::LoadedPlugin& plugin) const {
   const std::string& name = plugin.manifest.info.name;
   Options options = plugin.options;
   if (auto it = config.plugin_options.find(name); it != config.plugin_options.end()) {
-    options = loader::apply_overrides(plugin, std::move(options), it->second, config.source + " [" + name + "]");
+    options = loader::apply_overrides(plugin, std::move(options), it->second, config.source + " [" + name + "]",
+                                      config.base_dir);
   }
   if (auto it = settings.plugin_options.find(name); it != settings.plugin_options.end()) {
-    options = loader::apply_overrides(plugin, std::move(options), it->second, "command line");
+    options = loader::apply_overrides(plugin, std::move(options), it->second, "command line",
+                                      std::filesystem::current_path().string());
   }
   return options;
 }

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 
@@ -29,6 +30,8 @@ class RunState {
   /// The worker's options (options_for the run's worker).
   Options worker_options;
   std::unique_ptr<lifecycle::RateLimiter> rate_limiter;  // null: no ratelimit
+  /// Messages whose results could not be saved (they were negatively acknowledged).
+  std::atomic<std::uint64_t> unsaved{0};
 
   /// A plugin's options: its .stoq values, then stoq.cfg [name] overrides, then the
   /// command line's. Throws stoq::Error naming the source of a bad override.

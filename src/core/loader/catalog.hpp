@@ -96,11 +96,14 @@ std::vector<OptionSchema> schema_from_descriptor(const stoq_plugin_descriptor& d
 void check_option_value(const std::string& name, const Json& value, const std::string& where);
 
 /// `base` with `overrides` (option name -> text, e.g. from the command line) parsed
-/// and checked against the plugin's schema; `where` labels messages.
+/// and checked against the plugin's schema; `where` labels messages; relative PATH
+/// values are taken relative to `paths_relative_to`.
 Options apply_overrides(const LoadedPlugin& plugin, Options base,
-                        const std::vector<std::pair<std::string, std::string>>& overrides, const std::string& where);
+                        const std::vector<std::pair<std::string, std::string>>& overrides, const std::string& where,
+                        const std::string& paths_relative_to);
 
-/// Parses `entries` against `schema` over the defaults; unknown keys, bad values and
+/// Parses `entries` against `schema` over the defaults (relative PATH values are
+/// relative to the folder of `file`, the plugin's own); unknown keys, bad values and
 /// missing required options throw stoq::Error with "file:line".
 Options resolve_options(const std::vector<OptionSchema>& schema,
                         const std::vector<config::IniEntry>& entries, const config::IniFile& file,

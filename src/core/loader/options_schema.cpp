@@ -1,6 +1,7 @@
 // Option tables: the framework's per-category options, the plugin's own table, and
 // the resolution of a .stoq [options] section against them.
 #include <algorithm>
+#include <filesystem>
 
 #include "config/values.hpp"
 #include "lifecycle/ratelimit.hpp"
@@ -31,6 +32,14 @@ bool valid_option_name(std::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
   });
+}
+
+// PATH options: a relative path means relative to `base`.
+Json anchor_path(stoq_option_type type, Json value, const std::string& base) {
+  if (type != STOQ_OPTION_PATH || !value.is_string()) return value;
+  const std::string& text = value.get_ref<const std::string&>();
+  if (text.empty() || text[0] == '/') return value;
+  return (std::filesystem::path(base) / text).lexically_normal().string();
 }
 
 }  // namespace
@@ -110,10 +119,11 @@ Options resolve_options(const std::vector<OptionSchema>& schema,
                         const std::vector<config::IniEntry>& entries, const config::IniFile& file,
                         const std::string& plugin_label) {
   Options options;
+  std::string plugin_folder = std::filesystem::path(file.path).parent_path().string();
   for (const OptionSchema& option : schema) {
     if (option.default_value) {
-      options.set(option.name, config::parse_typed(option.type, option.name, *option.default_value,
-                                                   plugin_label + " (default)"));
+      Json value = config::parse_typed(option.type, option.name, *option.default_value, plugin_label + " (default)");
+      options.set(option.name, anchor_path(option.type, std::move(value), plugin_folder));
     }
   }
   for (const config::IniEntry& entry : entries) {
@@ -136,7 +146,7 @@ Options resolve_options(const std::vector<OptionSchema>& schema,
     }
     Json value = config::parse_typed(known->type, known->name, entry.value, where);
     check_option_value(known->name, value, where);
-    options.set(known->name, std::move(value));
+    options.set(known->name, anchor_path(known->type, std::move(value), plugin_folder));
   }
   for (const OptionSchema& option : schema) {
     if (option.required && !options.has(option.name)) {
@@ -148,7 +158,8 @@ Options resolve_options(const std::vector<OptionSchema>& schema,
 }
 
 Options apply_overrides(const LoadedPlugin& plugin, Options base,
-                        const std::vector<std::pair<std::string, std::string>>& overrides, const std::string& where) {
+                        const std::vector<std::pair<std::string, std::string>>& overrides, const std::string& where,
+                        const std::string& paths_relative_to) {
   for (const auto& [name, raw] : overrides) {
     auto option = std::find_if(plugin.schema.begin(), plugin.schema.end(),
                                [&](const OptionSchema& o) { return o.name == name; });
@@ -157,7 +168,7 @@ Options apply_overrides(const LoadedPlugin& plugin, Options base,
     }
     Json value = config::parse_typed(option->type, name, raw, where);
     check_option_value(name, value, where);
-    base.set(name, std::move(value));
+    base.set(name, anchor_path(option->type, std::move(value), paths_relative_to));
   }
   return base;
 }

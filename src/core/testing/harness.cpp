@@ -95,7 +95,7 @@ Plugin& PluginHarness::activate_plugin(const std::string& plugin_dir, Category c
   state_->last_plugin_dir = plugin_dir;
   auto& catalog = state_->catalogs.emplace_back(std::make_unique<loader::Catalog>(std::vector<std::string>{plugin_dir}));
   const loader::LoadedPlugin& loaded = catalog->load(category, name);
-  Options options = loader::apply_overrides(loaded, loaded.options, overrides, "test override");
+  Options options = loader::apply_overrides(loaded, loaded.options, overrides, "test override", fs::current_path().string());
   loader::PluginPtr plugin = catalog->create(loaded);
   plugin->bind(loaded.manifest.info, std::move(options), logging::make_logger("stoq.test." + name), *this);
   if (!plugin->activate(*this)) throw Error(name + " failed to activate (activate() returned false)");

@@ -223,7 +223,7 @@ TEST(SchemaFromDescriptor, DefaultsResolveAndStoqOverrides) {
                             "[options]\nhashpayload = True\nsaveresults = False\ntimeout = 5\n"
                             "headers_dict = {\"User-Agent\": \"x\"}\n");
   EXPECT_EQ(options.get_int("timeout"), 5);  // .stoq beats the table default
-  EXPECT_EQ(options.get_string("rules"), "rules/default.yar");
+  EXPECT_EQ(options.get_string("rules"), "/plugins/worker/demo/rules/default.yar");  // relative to the plugin folder
   EXPECT_FALSE(options.get_bool("strict"));
   EXPECT_EQ(options.get_list("tags_list"), (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(options.get_int("retries_int"), 3);
@@ -309,19 +309,19 @@ TEST(ApplyOverrides, ParsedAgainstTheSchema) {
   LoadedPlugin plugin = loaded_demo();
   Options options = apply_overrides(
       plugin, plugin.options, {{"timeout", "7"}, {"saveresults", "no"}, {"tags_list", "x, y"}, {"max_tlp", "green"}},
-      "command line");
+      "command line", "/cwd");
   EXPECT_EQ(options.get_int("timeout"), 7);
   EXPECT_FALSE(options.get_bool("saveresults"));
   EXPECT_EQ(options.get_list("tags_list"), (std::vector<std::string>{"x", "y"}));
   EXPECT_EQ(options.get_string("max_tlp"), "green");
   EXPECT_TRUE(options.get_bool("hashpayload"));      // untouched
   EXPECT_EQ(plugin.options.get_int("timeout"), 60);  // the loaded plugin's copy is not changed
-  EXPECT_EQ(apply_overrides(plugin, plugin.options, {}, "x").all(), plugin.options.all());
+  EXPECT_EQ(apply_overrides(plugin, plugin.options, {}, "x", "/cwd").all(), plugin.options.all());
 }
 
 TEST(ApplyOverrides, LaterOverrideWins) {
   LoadedPlugin plugin = loaded_demo();
-  Options options = apply_overrides(plugin, plugin.options, {{"timeout", "1"}, {"timeout", "2"}}, "cli");
+  Options options = apply_overrides(plugin, plugin.options, {{"timeout", "1"}, {"timeout", "2"}}, "cli", "/cwd");
   EXPECT_EQ(options.get_int("timeout"), 2);
 }
 
@@ -341,14 +341,22 @@ TEST(ApplyOverrides, Errors) {
       {"ratelimit", "1/0", "ratelimit"},
   };
   for (const Case& c : cases) {
-    auto message = error_of([&] { apply_overrides(plugin, plugin.options, {{c.name, c.raw}}, "stoq.cfg [demo]"); });
+    auto message = error_of([&] { apply_overrides(plugin, plugin.options, {{c.name, c.raw}}, "stoq.cfg [demo]", "/cwd"); });
     EXPECT_EQ(message.rfind("stoq.cfg [demo]: ", 0), 0u) << message;
     EXPECT_NE(message.find(c.fragment), std::string::npos) << c.name << " -> " << message;
   }
   EXPECT_NE(error_of([&] {
-              apply_overrides(plugin, plugin.options, {{"nope", "1"}}, "w");
+              apply_overrides(plugin, plugin.options, {{"nope", "1"}}, "w", "/cwd");
             }).find("demo"),
             std::string::npos);
 }
 
 }  // namespace
+
+TEST(ApplyOverrides, RelativePathsAreAnchored) {
+  LoadedPlugin plugin = loaded_demo();
+  Options options = apply_overrides(plugin, plugin.options, {{"rules", "custom/x.yar"}}, "cli", "/cwd");
+  EXPECT_EQ(options.get_string("rules"), "/cwd/custom/x.yar");
+  options = apply_overrides(plugin, plugin.options, {{"rules", "/abs/x.yar"}}, "cli", "/cwd");
+  EXPECT_EQ(options.get_string("rules"), "/abs/x.yar");
+}
