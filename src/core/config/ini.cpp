@@ -24,6 +24,9 @@ std::string lower(std::string_view text) {
   return out;
 }
 
+// Bounds what references can multiply up to (keys referencing keys many times over).
+constexpr std::size_t kMaxInterpolatedBytes = 64 * 1024;
+
 // configparser's BasicInterpolation: %% -> %, %(key)s -> value of key in the section.
 std::string interpolate(const IniFile& file, const IniSection& section, const IniEntry& entry,
                         int depth) {
@@ -53,6 +56,9 @@ std::string interpolate(const IniFile& file, const IniSection& section, const In
                     ref + "'");
       }
       out += interpolate(file, section, *target, depth + 1);
+      if (out.size() > kMaxInterpolatedBytes) {
+        throw Error(file.where(entry.line) + ": '" + entry.key + "' expands to more than 64 KiB");
+      }
       i = close + 1;
       continue;
     }

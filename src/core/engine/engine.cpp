@@ -28,12 +28,14 @@ class SignalWatcher {
     sigemptyset(&signals_);
     sigaddset(&signals_, SIGINT);
     sigaddset(&signals_, SIGTERM);
+    sigaddset(&signals_, kWake);
     pthread_sigmask(SIG_BLOCK, &signals_, &previous_);
     ::signal(SIGPIPE, SIG_IGN);
     thread_ = std::thread([this] { watch(); });
   }
   ~SignalWatcher() {
     done_.store(true);
+    pthread_kill(thread_.native_handle(), kWake);  // end the wait now, not at the next tick
     thread_.join();
     pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
   }
@@ -45,7 +47,7 @@ class SignalWatcher {
     const timespec tick{0, 100 * 1000 * 1000};
     while (!done_.load()) {
       int signal_number = sigtimedwait(&signals_, nullptr, &tick);
-      if (signal_number <= 0) continue;
+      if (signal_number <= 0 || signal_number == kWake) continue;
       spdlog::info("received {}: finishing in-flight payloads", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
       state_.request_stop();
       for (Envelope& left : state_.queue.abort()) {
@@ -54,6 +56,7 @@ class SignalWatcher {
     }
   }
 
+  static constexpr int kWake = SIGUSR2;  // sent by the destructor only
   RunState& state_;
   sigset_t signals_{};
   sigset_t previous_{};

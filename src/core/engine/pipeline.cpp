@@ -164,6 +164,12 @@ std::optional<Json> Pipeline::scan(Work& work) {
       work.errors.add("worker:" + state_.settings.worker, current_exception_text());
     }
   }
+  if (lifecycle::nested_deeper_than(scanned, lifecycle::kMaxResultDepth)) {
+    work.errors.add("worker:" + state_.settings.worker, "scan results nested deeper than " +
+                                                            std::to_string(lifecycle::kMaxResultDepth) +
+                                                            " levels were dropped");
+    scanned = nullptr;
+  }
   if (scanned.is_boolean()) return scanned.get<bool>() ? std::nullopt : std::optional<Json>(Json::array());
   if (scanned.is_array()) return scanned;
   Json items = Json::array();
@@ -177,7 +183,11 @@ bool Pipeline::save(Json document, const std::string& root_sha1, Errors& errors)
     Json with_errors = document;
     if (!errors.list.empty()) with_errors["errors"] = errors.list;
     try {
-      document = plugins_.get<Decorator>(settings.decorator).decorate(std::move(with_errors));
+      Json decorated = plugins_.get<Decorator>(settings.decorator).decorate(std::move(with_errors));
+      if (lifecycle::nested_deeper_than(decorated, lifecycle::kMaxResultDepth)) {
+        throw Error("decorated results nest deeper than " + std::to_string(lifecycle::kMaxResultDepth) + " levels");
+      }
+      document = std::move(decorated);
       errors.list = Json::array();  // now inside the decorated document
     } catch (...) {
       errors.add("decorator:" + settings.decorator, current_exception_text());

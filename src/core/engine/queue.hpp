@@ -27,21 +27,25 @@ class MessageQueue {
   /// Blocks while full. False (envelope not taken) once closed or aborted.
   bool push(Envelope& envelope) {
     std::unique_lock lock(mutex_);
+    ++waiting_producers_;
     not_full_.wait(lock, [&] { return items_.size() < capacity_ || closed_ || aborted_; });
+    --waiting_producers_;
     if (closed_ || aborted_) return false;
     items_.push_back(std::move(envelope));
-    not_empty_.notify_one();
+    if (waiting_consumers_ > 0) not_empty_.notify_one();  // signalling costs; skip it when nobody waits
     return true;
   }
 
   /// Blocks until a message arrives; nullopt when closed and drained, or aborted.
   std::optional<Envelope> pop() {
     std::unique_lock lock(mutex_);
+    ++waiting_consumers_;
     not_empty_.wait(lock, [&] { return !items_.empty() || closed_ || aborted_; });
+    --waiting_consumers_;
     if (aborted_ || items_.empty()) return std::nullopt;
     Envelope envelope = std::move(items_.front());
     items_.pop_front();
-    not_full_.notify_one();
+    if (waiting_producers_ > 0) not_full_.notify_one();
     return envelope;
   }
 
@@ -72,6 +76,8 @@ class MessageQueue {
   std::deque<Envelope> items_;
   bool closed_ = false;
   bool aborted_ = false;
+  int waiting_producers_ = 0;  // threads inside push()/pop() waits, guarded by mutex_
+  int waiting_consumers_ = 0;
 };
 
 }  // namespace stoq::engine

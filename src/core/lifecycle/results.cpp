@@ -52,12 +52,30 @@ Json make_source_meta(const Json& message, const Json& metadata, Json& entry) {
   return kept;
 }
 
+bool nested_deeper_than(const Json& value, int limit) {
+  if (!value.is_structured()) return false;
+  if (limit <= 0) return true;
+  for (const Json& item : value) {
+    if (nested_deeper_than(item, limit - 1)) return true;
+  }
+  return false;
+}
+
 namespace {
 
-void flatten_into(const Json& value, const std::string& prefix, const std::string& delimiter, Json& out) {
+// Beyond this depth a subtree is kept whole under its flattened key: recursion (and
+// so the stack) stays bounded whatever a plugin returned.
+constexpr int kMaxFlattenDepth = 256;
+
+void flatten_into(const Json& value, const std::string& prefix, const std::string& delimiter, Json& out,
+                  int depth) {
+  if (depth > kMaxFlattenDepth) {
+    out[prefix] = value;
+    return;
+  }
   if (value.is_object() && (!value.empty() || prefix.empty())) {
     for (const auto& [key, item] : value.items()) {
-      flatten_into(item, prefix.empty() ? key : prefix + delimiter + key, delimiter, out);
+      flatten_into(item, prefix.empty() ? key : prefix + delimiter + key, delimiter, out, depth + 1);
     }
     return;
   }
@@ -66,7 +84,7 @@ void flatten_into(const Json& value, const std::string& prefix, const std::strin
     for (const Json& item : value) has_objects = has_objects || item.is_object();
     if (has_objects) {
       for (std::size_t i = 0; i < value.size(); ++i) {
-        flatten_into(value[i], prefix + delimiter + std::to_string(i), delimiter, out);
+        flatten_into(value[i], prefix + delimiter + std::to_string(i), delimiter, out, depth + 1);
       }
       return;
     }
@@ -79,7 +97,7 @@ void flatten_into(const Json& value, const std::string& prefix, const std::strin
 Json flatten(const Json& document, const std::string& delimiter) {
   Json out = Json::object();
   if (!document.is_object()) return document;
-  flatten_into(document, "", delimiter, out);
+  flatten_into(document, "", delimiter, out, 0);
   return out;
 }
 
@@ -88,7 +106,7 @@ std::vector<Json> split(const Json& document) {
   auto results = document.find("results");
   if (results == document.end() || !results->is_array()) return {document};
   for (const Json& entry : *results) {
-    Json one = entry;
+    Json one = entry.is_object() ? entry : Json{{"result", entry}};  // a decorator may return anything
     for (const char* key : {"date", "payloads", "plugins", "tlp", "errors"}) {
       if (document.contains(key)) one[key] = document[key];
     }

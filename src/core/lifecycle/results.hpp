@@ -20,6 +20,13 @@ std::string iso_now();
 /// are moved to the entry itself. `entry` gains the promoted keys.
 Json make_source_meta(const Json& message, const Json& metadata, Json& entry);
 
+/// How deep plugin output may nest: deeper output is refused at the plugin boundary,
+/// so everything downstream (flatten, serializers, connectors) recurses a bounded depth.
+inline constexpr int kMaxResultDepth = 512;
+
+/// True when `value` nests more than `limit` levels (checks at most `limit` deep).
+bool nested_deeper_than(const Json& value, int limit);
+
 /// --flatten: nested keys joined by `delimiter`; objects inside lists get their index
 /// as a key part; lists of scalars are kept as lists.
 Json flatten(const Json& document, const std::string& delimiter);

@@ -162,7 +162,7 @@ Options apply_overrides(const LoadedPlugin& plugin, Options base,
                         const std::string& paths_relative_to) {
   for (const auto& [name, raw] : overrides) {
     auto option = std::find_if(plugin.schema.begin(), plugin.schema.end(),
-                               [&](const OptionSchema& o) { return o.name == name; });
+                               [&name = name](const OptionSchema& o) { return o.name == name; });
     if (option == plugin.schema.end()) {
       throw Error(where + ": " + plugin.manifest.info.name + " has no option '" + name + "'");
     }

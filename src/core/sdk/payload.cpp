@@ -50,10 +50,23 @@ std::string to_hex(const unsigned char* digest, unsigned length) {
 }
 
 // One set of digest contexts per thread, reused for every payload that thread hashes.
+// Fetched once per process: EVP_md5() and friends make OpenSSL 3 look the algorithm up
+// again on every EVP_DigestInit_ex.
+const std::array<EVP_MD*, 4>& fetched_algorithms() {
+  static const std::array<EVP_MD*, 4> algorithms{EVP_MD_fetch(nullptr, "MD5", nullptr),
+                                                 EVP_MD_fetch(nullptr, "SHA1", nullptr),
+                                                 EVP_MD_fetch(nullptr, "SHA256", nullptr),
+                                                 EVP_MD_fetch(nullptr, "SHA512", nullptr)};
+  return algorithms;
+}
+
 struct HashContexts {
-  std::array<const EVP_MD*, 4> algorithms{EVP_md5(), EVP_sha1(), EVP_sha256(), EVP_sha512()};
+  const std::array<EVP_MD*, 4>& algorithms = fetched_algorithms();
   std::array<MdContext, 4> contexts;
   HashContexts() {
+    for (const EVP_MD* algorithm : algorithms) {
+      if (algorithm == nullptr) throw Error("OpenSSL has no md5/sha1/sha256/sha512 digest available");
+    }
     for (auto& ctx : contexts) {
       ctx.reset(EVP_MD_CTX_new());
       if (!ctx) throw std::bad_alloc();
