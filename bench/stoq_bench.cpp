@@ -56,8 +56,8 @@ class TempFile {
              ("stoq-bench-" + std::to_string(::getpid()) + "-" + std::to_string(size) + ".bin"))
                 .string();
     stoq::Bytes bytes = random_bytes(size);
-    std::ofstream(path_, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                 static_cast<std::streamsize>(bytes.size()));
+    std::ofstream(path_, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   }
   ~TempFile() { std::filesystem::remove(path_); }
   TempFile(const TempFile&) = delete;
@@ -93,9 +93,7 @@ const stoq::Hashes& sample_hashes() {
   return hashes;
 }
 
-void reserve_keys(stoq::Json& object, std::size_t count) {
-  object.get_ref<stoq::Json::object_t&>().reserve(count);
-}
+void reserve_keys(stoq::Json& object, std::size_t count) { object.get_ref<stoq::Json::object_t&>().reserve(count); }
 
 // What engine::Pipeline (fetch, archive_and_hash, scan, process) builds for
 // `stoq hash -F <file>` with hashpayload, step for step, without the plugin calls.

@@ -51,10 +51,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::uint64_t raw_length = whole.read_le<std::uint64_t>(cursor + 9).value_or(raw_offset >> 3);
     cursor += 1 + (*op & 0x0f);  // overlapping commands: more variety from short inputs
     // Half the time keep offsets near the buffer, so in-range paths are exercised too.
-    std::size_t offset = (*op & 0x10) ? static_cast<std::size_t>(raw_offset % (size + 3))
-                                      : static_cast<std::size_t>(raw_offset);
-    std::size_t length = (*op & 0x20) ? static_cast<std::size_t>(raw_length % (size + 3))
-                                      : static_cast<std::size_t>(raw_length);
+    std::size_t offset =
+        (*op & 0x10) ? static_cast<std::size_t>(raw_offset % (size + 3)) : static_cast<std::size_t>(raw_offset);
+    std::size_t length =
+        (*op & 0x20) ? static_cast<std::size_t>(raw_length % (size + 3)) : static_cast<std::size_t>(raw_length);
     // The view under test: the whole buffer or a sub-view of it.
     stoq::ByteView view = whole;
     if (*op & 0x40) {
@@ -83,8 +83,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The prefix is a view the API itself produced: past the end, tail() gives an empty
     // view whose data() is null, as a format parser taking a magic from the input would.
     check(view.starts_with(prefix) ==
-          (prefix.empty() || (prefix.size() <= view.size() &&
-                              std::memcmp(view.data(), prefix.data(), prefix.size()) == 0)));
+          (prefix.empty() ||
+           (prefix.size() <= view.size() && std::memcmp(view.data(), prefix.data(), prefix.size()) == 0)));
     (void)view.span();
     (void)view.as_string_view();
   }

@@ -15,8 +15,8 @@ namespace {
 
 constexpr stoq_option_type kTypes[] = {STOQ_OPTION_BOOL, STOQ_OPTION_INT,  STOQ_OPTION_STRING,
                                        STOQ_OPTION_LIST, STOQ_OPTION_DICT, STOQ_OPTION_PATH};
-constexpr const char* kKeys[] = {"plain", "hashes_list", "url_prefix_tuple", "rules_dict",
-                                 "max_int", "log_level", "flag", "source_base_tuple"};
+constexpr const char* kKeys[] = {"plain",     "hashes_list", "url_prefix_tuple", "rules_dict", "max_int",
+                                 "log_level", "flag",        "source_base_tuple"};
 
 void check(bool condition) {
   if (!condition) std::abort();

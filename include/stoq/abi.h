@@ -41,8 +41,7 @@ extern "C" {
 #endif
 
 /* Identity of the build a module was compiled against; must equal the host's. */
-#define STOQ_ABI_TAG                                                                   \
-  "stoq-abi-" STOQ_ABI_STR(STOQ_ABI_VERSION_MAJOR) ";" STOQ_ABI_CXX ";" STOQ_ABI_STDLIB
+#define STOQ_ABI_TAG "stoq-abi-" STOQ_ABI_STR(STOQ_ABI_VERSION_MAJOR) ";" STOQ_ABI_CXX ";" STOQ_ABI_STDLIB
 
 /* Option value types of a plugin's option table. */
 typedef enum stoq_option_type {
@@ -56,7 +55,7 @@ typedef enum stoq_option_type {
 
 /* One entry of a plugin's option table. All strings are static and owned by the module. */
 typedef struct stoq_option_spec {
-  const char* name;          /* snake_case key as written in [options] */
+  const char* name; /* snake_case key as written in [options] */
   stoq_option_type type;
   const char* default_value; /* as a user would type it in .stoq; NULL = no default */
   const char* doc;           /* one sentence, shown by `stoq <worker> -h` */

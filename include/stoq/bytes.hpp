@@ -30,9 +30,7 @@ class ByteView {
   [[nodiscard]] constexpr std::size_t size() const { return size_; }
   [[nodiscard]] constexpr bool empty() const { return size_ == 0; }
   [[nodiscard]] std::span<const std::uint8_t> span() const { return {data_, size_}; }
-  [[nodiscard]] std::string_view as_string_view() const {
-    return {reinterpret_cast<const char*>(data_), size_};
-  }
+  [[nodiscard]] std::string_view as_string_view() const { return {reinterpret_cast<const char*>(data_), size_}; }
   [[nodiscard]] Bytes to_bytes() const { return Bytes(data_, data_ + size_); }
 
   /// True when [offset, offset + length) lies inside the view (overflow-safe).
@@ -59,9 +57,7 @@ class ByteView {
   }
 
   /// At most `length` bytes from the start (never fails).
-  [[nodiscard]] ByteView head(std::size_t length) const {
-    return {data_, length < size_ ? length : size_};
-  }
+  [[nodiscard]] ByteView head(std::size_t length) const { return {data_, length < size_ ? length : size_}; }
 
   /// Reads a trivially copyable little-endian integer (or struct) at offset.
   template <typename T>

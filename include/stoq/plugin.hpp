@@ -42,7 +42,7 @@
 
 /// What the loader compares, beyond STOQ_ABI_TAG: SDK types such as stoq::Json cross
 /// the boundary, so the JSON library's version is part of a module's identity too.
-#define STOQ_BUILD_TAG                                                              \
+#define STOQ_BUILD_TAG                                                                       \
   STOQ_ABI_TAG ";nlohmann-json-" STOQ_ABI_STR(NLOHMANN_JSON_VERSION_MAJOR) "." STOQ_ABI_STR( \
       NLOHMANN_JSON_VERSION_MINOR) "." STOQ_ABI_STR(NLOHMANN_JSON_VERSION_PATCH)
 
@@ -50,9 +50,9 @@ namespace stoq {
 
 enum class Category { Worker, Connector, Reader, Source, Extractor, Carver, Decoder, Decorator };
 
-inline constexpr Category kAllCategories[] = {
-    Category::Worker,    Category::Connector, Category::Reader,  Category::Source,
-    Category::Extractor, Category::Carver,    Category::Decoder, Category::Decorator};
+inline constexpr Category kAllCategories[] = {Category::Worker,  Category::Connector, Category::Reader,
+                                              Category::Source,  Category::Extractor, Category::Carver,
+                                              Category::Decoder, Category::Decorator};
 
 constexpr const char* category_name(Category category) {
   switch (category) {
@@ -282,22 +282,21 @@ inline constexpr std::span<const stoq_option_spec> kNoOptions{};
 /// The one registration line at the bottom of a plugin's .cpp:
 ///   STOQ_PLUGIN(HashWorker, "hash", "0.2", "Hash content", kOptions)
 /// `options` is a C array / std::array of stoq_option_spec, or stoq::kNoOptions.
-#define STOQ_PLUGIN(Class, plugin_name, plugin_version, plugin_description, option_table)   \
-  extern "C" __attribute__((visibility("default"))) const stoq_plugin_descriptor*          \
-  stoq_plugin_entry(void) {                                                                \
-    static const std::span<const stoq_option_spec> options_span(option_table);             \
-    static const stoq_plugin_descriptor descriptor = {                                     \
-        STOQ_ABI_VERSION_MAJOR,                                                            \
-        static_cast<uint32_t>(sizeof(stoq_plugin_descriptor)),                             \
-        STOQ_ABI_VERSION_MINOR,                                                            \
-        STOQ_BUILD_TAG,                                                                    \
-        plugin_name,                                                                       \
-        ::stoq::category_name(Class::kCategory),                                           \
-        plugin_version,                                                                    \
-        plugin_description,                                                                \
-        options_span.data(),                                                               \
-        static_cast<uint32_t>(options_span.size()),                                        \
-        +[]() -> void* { return static_cast<::stoq::Plugin*>(new Class()); },              \
-        +[](void* plugin) { delete static_cast<::stoq::Plugin*>(plugin); }};               \
-    return &descriptor;                                                                    \
+#define STOQ_PLUGIN(Class, plugin_name, plugin_version, plugin_description, option_table)                   \
+  extern "C" __attribute__((visibility("default"))) const stoq_plugin_descriptor* stoq_plugin_entry(void) { \
+    static const std::span<const stoq_option_spec> options_span(option_table);                              \
+    static const stoq_plugin_descriptor descriptor = {                                                      \
+        STOQ_ABI_VERSION_MAJOR,                                                                             \
+        static_cast<uint32_t>(sizeof(stoq_plugin_descriptor)),                                              \
+        STOQ_ABI_VERSION_MINOR,                                                                             \
+        STOQ_BUILD_TAG,                                                                                     \
+        plugin_name,                                                                                        \
+        ::stoq::category_name(Class::kCategory),                                                            \
+        plugin_version,                                                                                     \
+        plugin_description,                                                                                 \
+        options_span.data(),                                                                                \
+        static_cast<uint32_t>(options_span.size()),                                                         \
+        +[]() -> void* { return static_cast<::stoq::Plugin*>(new Class()); },                               \
+        +[](void* plugin) { delete static_cast<::stoq::Plugin*>(plugin); }};                                \
+    return &descriptor;                                                                                     \
   }

@@ -1,12 +1,11 @@
 // `stoq <worker> [options]`: the shared worker options of stoQ (StoqArgs) plus the
 // worker's own options, generated from its option table.
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <map>
 #include <memory>
 #include <thread>
-
-#include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
 #include "config/core_config.hpp"
@@ -50,8 +49,12 @@ struct SharedArgs {
 };
 
 void add_shared(CLI::App& app, SharedArgs& a) {
-  auto opt = [&](const char* names, auto& var, const char* help) { return app.add_option(names, var, help)->group(kShared); };
-  auto flag = [&](const char* names, bool& var, const char* help) { return app.add_flag(names, var, help)->group(kShared); };
+  auto opt = [&](const char* names, auto& var, const char* help) {
+    return app.add_option(names, var, help)->group(kShared);
+  };
+  auto flag = [&](const char* names, bool& var, const char* help) {
+    return app.add_flag(names, var, help)->group(kShared);
+  };
   opt("-L,--log-level,--loglevel", a.log_level, "Log level: debug, info, warning, error, critical");
   opt("-T,--template", a.templ, "Render results with <plugin>/templates/TEMPLATE (not implemented yet)");
   opt("-M,--max-processes", a.max_processes, "Worker threads (default: all cores)")->check(CLI::PositiveNumber);
@@ -150,7 +153,7 @@ int cmd_worker(const std::string& worker, const std::vector<std::string>& args_i
   engine::RunSettings settings;
   settings.worker = worker;
   settings.path = shared.path;
-  settings.source = !shared.ingest.empty() ? shared.ingest
+  settings.source = !shared.ingest.empty()                    ? shared.ingest
                     : (!shared.path.empty() || shared.errors) ? config.default_source
                                                               : std::string();
   settings.output_connector = shared.connector.empty() ? config.default_connector : shared.connector;
@@ -172,7 +175,8 @@ int cmd_worker(const std::string& worker, const std::vector<std::string>& args_i
   for (const auto& [name, option] : plugin_flags) {
     if (option->count() == 0) continue;
     const std::string& value = plugin_values[name];
-    settings.plugin_options[worker].emplace_back(name, value.empty() && option->get_expected_min() == 0 ? "true" : value);
+    settings.plugin_options[worker].emplace_back(name,
+                                                 value.empty() && option->get_expected_min() == 0 ? "true" : value);
   }
   for (const std::string& assignment : shared.plugin_opts) {
     auto colon = assignment.find(':');
@@ -180,8 +184,8 @@ int cmd_worker(const std::string& worker, const std::vector<std::string>& args_i
     if (colon == std::string::npos || colon == 0 || equals == std::string::npos || equals == colon + 1) {
       throw Error("--plugin-opt expects name:option=value, got '" + assignment + "'");
     }
-    settings.plugin_options[assignment.substr(0, colon)].emplace_back(
-        assignment.substr(colon + 1, equals - colon - 1), assignment.substr(equals + 1));
+    settings.plugin_options[assignment.substr(0, colon)].emplace_back(assignment.substr(colon + 1, equals - colon - 1),
+                                                                      assignment.substr(equals + 1));
   }
   if (!shared.log_level.empty()) logging::set_level(shared.log_level);
   return engine::run_worker(config, settings, catalog);

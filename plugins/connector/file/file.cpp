@@ -25,8 +25,8 @@ namespace {
 bool safe_component(std::string_view name) {
   if (name.empty() || name.size() > 128 || name == "." || name == "..") return false;
   for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-              c == '.';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
     if (!ok) return false;
   }
   return true;
@@ -102,7 +102,7 @@ class FileConnector final : public Connector {
       std::string path = dir + "/" + base + (attempt == 0 ? "" : "-" + std::to_string(attempt)) + "." + suffix_;
       Fd out{::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644)};
       if (out.fd < 0) {
-        if (errno == EEXIST) continue;  // several documents of one payload share its uuid
+        if (errno == EEXIST) continue;              // several documents of one payload share its uuid
         if (errno == ENOENT) created_dir_.clear();  // removed under us: recreate next time
         throw Error("cannot create " + path + ": " + std::strerror(errno));
       }

@@ -36,9 +36,7 @@ CoreConfig build(const IniFile* file, const Defaults& defaults) {
   CoreConfig config;
   const IniSection* core = file != nullptr ? file->find("core") : nullptr;
   if (file != nullptr && core == nullptr) throw Error(file->path + ": no [core] section");
-  auto raw = [&](std::string_view key) -> const IniEntry* {
-    return core != nullptr ? core->find(key) : nullptr;
-  };
+  auto raw = [&](std::string_view key) -> const IniEntry* { return core != nullptr ? core->find(key) : nullptr; };
   auto where = [&](const IniEntry* entry) { return file->where(entry->line); };
   auto text = [&](std::string_view key, std::string fallback) {
     const IniEntry* entry = raw(key);
@@ -79,9 +77,8 @@ CoreConfig build(const IniFile* file, const Defaults& defaults) {
   std::vector<std::string> plugin_dirs = list("plugin_dir_list", {});
   if (raw("plugin_dir") != nullptr && plugin_dirs.empty()) plugin_dirs = list("plugin_dir", {});  // pre-0.18 name
   for (const std::string& dir : plugin_dirs) config.plugin_dir_list.push_back(absolute_under(base, dir));
-  if (!defaults.builtin_plugin_dir.empty() &&
-      std::find(config.plugin_dir_list.begin(), config.plugin_dir_list.end(),
-                defaults.builtin_plugin_dir) == config.plugin_dir_list.end()) {
+  if (!defaults.builtin_plugin_dir.empty() && std::find(config.plugin_dir_list.begin(), config.plugin_dir_list.end(),
+                                                        defaults.builtin_plugin_dir) == config.plugin_dir_list.end()) {
     config.plugin_dir_list.push_back(defaults.builtin_plugin_dir);
   }
   config.archive_base = absolute_under(base, text("archive_base", "archive"));
@@ -134,8 +131,7 @@ Defaults default_locations() {
   return defaults;
 }
 
-CoreConfig core_config_from_text(std::string_view text, const std::string& path,
-                                 const Defaults& defaults) {
+CoreConfig core_config_from_text(std::string_view text, const std::string& path, const Defaults& defaults) {
   IniFile file = parse_ini(text, path);
   return build(&file, defaults);
 }

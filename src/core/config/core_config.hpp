@@ -9,8 +9,8 @@ namespace stoq::config {
 
 /// Where stoq looks for things when nothing says otherwise.
 struct Defaults {
-  std::string home;               // $STOQ_HOME, else ~/.stoq
-  std::string builtin_plugin_dir; // plugins built/installed beside the executable
+  std::string home;                // $STOQ_HOME, else ~/.stoq
+  std::string builtin_plugin_dir;  // plugins built/installed beside the executable
 };
 
 /// Loads stoq.cfg [core]: `explicit_path` (--config) if given (it must exist), else
@@ -20,8 +20,7 @@ struct Defaults {
 CoreConfig load_core_config(const std::optional<std::string>& explicit_path, const Defaults& defaults);
 
 /// Applies [core] entries of an already-read file text (used by tests and fuzzing).
-CoreConfig core_config_from_text(std::string_view text, const std::string& path,
-                                 const Defaults& defaults);
+CoreConfig core_config_from_text(std::string_view text, const std::string& path, const Defaults& defaults);
 
 /// $STOQ_HOME / ~/.stoq and the plugin dir beside /proc/self/exe.
 Defaults default_locations();

@@ -28,8 +28,7 @@ std::string lower(std::string_view text) {
 constexpr std::size_t kMaxInterpolatedBytes = 64 * 1024;
 
 // configparser's BasicInterpolation: %% -> %, %(key)s -> value of key in the section.
-std::string interpolate(const IniFile& file, const IniSection& section, const IniEntry& entry,
-                        int depth) {
+std::string interpolate(const IniFile& file, const IniSection& section, const IniEntry& entry, int depth) {
   if (depth > 10) throw Error(file.where(entry.line) + ": interpolation nested too deeply");
   const std::string& raw = entry.value;
   std::string out;
@@ -52,8 +51,7 @@ std::string interpolate(const IniFile& file, const IniSection& section, const In
       std::string ref = lower(raw.substr(i + 2, close - i - 2));
       const IniEntry* target = section.find(ref);
       if (target == nullptr || target == &entry) {
-        throw Error(file.where(entry.line) + ": '" + entry.key + "' refers to missing key '" +
-                    ref + "'");
+        throw Error(file.where(entry.line) + ": '" + entry.key + "' refers to missing key '" + ref + "'");
       }
       out += interpolate(file, section, *target, depth + 1);
       if (out.size() > kMaxInterpolatedBytes) {
@@ -133,8 +131,7 @@ IniFile parse_ini(std::string_view text, std::string path) {
     }
     auto separator = line.find_first_of("=:");
     if (separator == std::string_view::npos) {
-      throw Error(file.where(line_number) + ": expected 'key = value', got '" + std::string(line) +
-                  "'");
+      throw Error(file.where(line_number) + ": expected 'key = value', got '" + std::string(line) + "'");
     }
     if (section == nullptr) {
       throw Error(file.where(line_number) + ": '" + std::string(line) + "' is before any [section]");
@@ -142,11 +139,9 @@ IniFile parse_ini(std::string_view text, std::string path) {
     std::string key = lower(trim(line.substr(0, separator)));
     if (key.empty()) throw Error(file.where(line_number) + ": empty key");
     if (section->find(key) != nullptr) {
-      throw Error(file.where(line_number) + ": key '" + key + "' appears twice in [" +
-                  section->name + "]");
+      throw Error(file.where(line_number) + ": key '" + key + "' appears twice in [" + section->name + "]");
     }
-    section->entries.push_back(
-        IniEntry{key, std::string(trim(line.substr(separator + 1))), line_number});
+    section->entries.push_back(IniEntry{key, std::string(trim(line.substr(separator + 1))), line_number});
     last_entry = &section->entries.back();
     entry_indent = indent;
   }

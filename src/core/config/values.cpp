@@ -16,8 +16,7 @@ std::string_view trim(std::string_view text) {
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
 }
 
@@ -87,11 +86,9 @@ Json infer_value(std::string_view key, std::string_view raw) {
   return std::string(trim(raw));
 }
 
-Json parse_typed(stoq_option_type type, std::string_view name, std::string_view raw,
-                 const std::string& where) {
+Json parse_typed(stoq_option_type type, std::string_view name, std::string_view raw, const std::string& where) {
   auto fail = [&](const char* expected) -> Error {
-    return Error(where + ": option '" + std::string(name) + "' = '" + std::string(trim(raw)) +
-                 "' is not " + expected);
+    return Error(where + ": option '" + std::string(name) + "' = '" + std::string(trim(raw)) + "' is not " + expected);
   };
   switch (type) {
     case STOQ_OPTION_BOOL:
@@ -100,8 +97,7 @@ Json parse_typed(stoq_option_type type, std::string_view name, std::string_view 
     case STOQ_OPTION_INT:
       if (auto value = parse_int(raw)) return *value;
       throw fail("an integer");
-    case STOQ_OPTION_LIST:
-      return parse_list(raw);
+    case STOQ_OPTION_LIST: return parse_list(raw);
     case STOQ_OPTION_DICT: {
       std::string_view text = trim(raw);
       if (text.empty()) return Json::object();
@@ -110,8 +106,7 @@ Json parse_typed(stoq_option_type type, std::string_view name, std::string_view 
       return parsed;
     }
     case STOQ_OPTION_STRING:
-    case STOQ_OPTION_PATH:
-      return std::string(trim(raw));
+    case STOQ_OPTION_PATH: return std::string(trim(raw));
   }
   throw fail("of a known type");
 }

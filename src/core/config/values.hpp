@@ -24,8 +24,7 @@ Json parse_list(std::string_view text);
 Json infer_value(std::string_view key, std::string_view raw);
 
 /// Throws stoq::Error("<where>: option '<name>' ...") when `raw` is not a `type`.
-Json parse_typed(stoq_option_type type, std::string_view name, std::string_view raw,
-                 const std::string& where);
+Json parse_typed(stoq_option_type type, std::string_view name, std::string_view raw, const std::string& where);
 
 /// The type a key's suffix demands (_list/_tuple -> LIST, _dict -> DICT, _int -> INT).
 std::optional<stoq_option_type> type_from_suffix(std::string_view key);

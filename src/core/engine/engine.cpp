@@ -2,14 +2,13 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <ctime>
 #include <latch>
 #include <mutex>
 #include <thread>
-
-#include <spdlog/spdlog.h>
 
 #include "engine/host_services.hpp"
 #include "engine/pipeline.hpp"
@@ -106,7 +105,7 @@ int run_without_source(RunState& state) {
   do {
     if (!pipeline.process(Json::object(), false)) ++state.unsaved;
   } while (state.settings.cron && !state.wait_for_stop(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                       std::chrono::duration<double>(*state.settings.cron))));
+                                      std::chrono::duration<double>(*state.settings.cron))));
   state.request_stop();
   plugins.shutdown();
   return state.unsaved > 0 ? 1 : 0;

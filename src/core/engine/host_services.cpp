@@ -9,9 +9,8 @@ namespace stoq::engine {
 namespace fs = std::filesystem;
 
 std::string archive_path(const std::string& archive_base, std::string_view sha1) {
-  bool hex = sha1.size() == 40 && std::all_of(sha1.begin(), sha1.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-             });
+  bool hex = sha1.size() == 40 && std::all_of(sha1.begin(), sha1.end(),
+                                              [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
   if (!hex) throw Error("not a sha1: '" + std::string(sha1.substr(0, 64)) + "'");
   std::string path = archive_base;
   for (std::size_t i = 0; i < 5; ++i) (path += '/') += sha1[i];

@@ -1,8 +1,8 @@
 #include "engine/pipeline.hpp"
 
-#include <filesystem>
-
 #include <spdlog/spdlog.h>
+
+#include <filesystem>
 
 #include "engine/host_services.hpp"
 #include "lifecycle/results.hpp"
@@ -97,8 +97,8 @@ bool Pipeline::admit(const Json& message, const std::string& tlp) {
     return false;
   }
   if (lifecycle::tlp_allows(max_tlp_, tlp)) return true;
-  spdlog::info("{}: skipping {} (tlp {} is below max_tlp {})", state_.settings.worker, text_field(message, "path"),
-               tlp, max_tlp_);
+  spdlog::info("{}: skipping {} (tlp {} is below max_tlp {})", state_.settings.worker, text_field(message, "path"), tlp,
+               max_tlp_);
   return false;
 }
 
@@ -134,8 +134,9 @@ void Pipeline::archive_and_hash(Work& work) {
     try {
       const Hashes& hashes = payload.hashes();
       archived = {{"ssdeep", ssdeep_hash(payload.bytes())}, {"content-type", magic_mime(payload.bytes())}};
-      Json kwargs = {{"archive", true},        {"md5", hashes.md5},       {"sha1", hashes.sha1},
-                     {"sha256", hashes.sha256}, {"sha512", hashes.sha512}, {"filename", work.entry.value("filename", "")}};
+      Json kwargs = {{"archive", true},         {"md5", hashes.md5},
+                     {"sha1", hashes.sha1},     {"sha256", hashes.sha256},
+                     {"sha512", hashes.sha512}, {"filename", work.entry.value("filename", "")}};
       archived["conn_id"] = plugins_.get<Connector>(archive).save(Content::bytes(payload.bytes()), kwargs);
     } catch (...) {
       work.errors.add("connector:" + archive, current_exception_text());
@@ -165,9 +166,9 @@ std::optional<Json> Pipeline::scan(Work& work) {
     }
   }
   if (lifecycle::nested_deeper_than(scanned, lifecycle::kMaxResultDepth)) {
-    work.errors.add("worker:" + state_.settings.worker, "scan results nested deeper than " +
-                                                            std::to_string(lifecycle::kMaxResultDepth) +
-                                                            " levels were dropped");
+    work.errors.add(
+        "worker:" + state_.settings.worker,
+        "scan results nested deeper than " + std::to_string(lifecycle::kMaxResultDepth) + " levels were dropped");
     scanned = nullptr;
   }
   if (scanned.is_boolean()) return scanned.get<bool>() ? std::nullopt : std::optional<Json>(Json::array());

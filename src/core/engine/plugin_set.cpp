@@ -1,9 +1,8 @@
 #include "engine/plugin_set.hpp"
 
-#include "engine/host_services.hpp"
-
 #include <spdlog/spdlog.h>
 
+#include "engine/host_services.hpp"
 #include "logging/logging.hpp"
 #include "stoq/error.hpp"
 
@@ -17,8 +16,7 @@ Plugin& PluginSet::get_plugin(Category category, const std::string& name) {
   if (shut_down_) throw Error(key + " requested after shutdown");
   const loader::LoadedPlugin& loaded = state_.catalog.load(category, name);
   loader::PluginPtr plugin = state_.catalog.create(loaded);
-  plugin->bind(loaded.manifest.info, state_.options_for(loaded),
-               logging::make_logger("stoq." + key), *this);
+  plugin->bind(loaded.manifest.info, state_.options_for(loaded), logging::make_logger("stoq." + key), *this);
   bool activated = false;
   try {
     activated = plugin->activate(*this);
@@ -71,8 +69,6 @@ bool PluginSet::put(Json message, Ack on_done) {
 
 Payload PluginSet::get_file(const std::string& path) { return read_local_file(state_.config, path); }
 
-std::string PluginSet::hashpath(std::string_view sha1) const {
-  return archive_path(state_.config.archive_base, sha1);
-}
+std::string PluginSet::hashpath(std::string_view sha1) const { return archive_path(state_.config.archive_base, sha1); }
 
 }  // namespace stoq::engine

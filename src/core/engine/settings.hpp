@@ -14,24 +14,24 @@ namespace stoq::engine {
 /// One run of a worker, as the command line asked for it (stoq-original §a.2).
 struct RunSettings {
   std::string worker;
-  std::string source;            // -I, or default_source when -F/-E was given; empty: none
-  std::string output_connector;  // -C, or default_connector
-  std::string archive_connector; // -A
-  std::string decorator;         // -P
-  std::string path;              // -F
-  std::string source_queue;      // -Q
-  bool consume_errors = false;   // -E
-  bool split = false;            // --split
-  bool flatten = false;          // --flatten
-  std::string delimiter = ":";   // --delimiter
-  std::string outfile;           // -O
-  bool use_date = false;         // --use-date
-  std::string tlp;               // --tlp; empty: default_tlp
-  Json metadata = Json::object();  // --metadata k:v
-  std::string ratelimit;         // --rate-limit; empty: the worker's own
-  unsigned max_processes = 0;    // -M; 0: all cores
+  std::string source;                         // -I, or default_source when -F/-E was given; empty: none
+  std::string output_connector;               // -C, or default_connector
+  std::string archive_connector;              // -A
+  std::string decorator;                      // -P
+  std::string path;                           // -F
+  std::string source_queue;                   // -Q
+  bool consume_errors = false;                // -E
+  bool split = false;                         // --split
+  bool flatten = false;                       // --flatten
+  std::string delimiter = ":";                // --delimiter
+  std::string outfile;                        // -O
+  bool use_date = false;                      // --use-date
+  std::string tlp;                            // --tlp; empty: default_tlp
+  Json metadata = Json::object();             // --metadata k:v
+  std::string ratelimit;                      // --rate-limit; empty: the worker's own
+  unsigned max_processes = 0;                 // -M; 0: all cores
   std::optional<std::int64_t> max_recursion;  // -R
-  std::optional<double> cron;    // --cron seconds
+  std::optional<double> cron;                 // --cron seconds
   /// Option overrides from the command line, by plugin name: option -> raw text
   /// (the worker's own flags, and --plugin-opt name:key=value for any plugin).
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> plugin_options;

@@ -24,7 +24,8 @@ std::optional<Clock::duration> parse_ratelimit(std::string_view text) {
     return std::nullopt;
   }
   if (count <= 0 || !(seconds > 0) || seconds > 1e9) return std::nullopt;
-  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds / static_cast<double>(count)));
+  return std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(seconds / static_cast<double>(count)));
 }
 
 bool RateLimiter::acquire(const std::function<bool(Clock::duration)>& sleep_for) {

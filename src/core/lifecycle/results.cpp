@@ -14,10 +14,9 @@ std::string new_uuid() {
   high = (high & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
   low = (low & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;    // RFC 4122 variant
   char text[37];
-  std::snprintf(text, sizeof(text), "%08x-%04x-%04x-%04x-%012llx",
-                static_cast<unsigned>(high >> 32), static_cast<unsigned>((high >> 16) & 0xffff),
-                static_cast<unsigned>(high & 0xffff), static_cast<unsigned>(low >> 48),
-                static_cast<unsigned long long>(low & 0xffffffffffffULL));
+  std::snprintf(text, sizeof(text), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(high >> 32),
+                static_cast<unsigned>((high >> 16) & 0xffff), static_cast<unsigned>(high & 0xffff),
+                static_cast<unsigned>(low >> 48), static_cast<unsigned long long>(low & 0xffffffffffffULL));
   return text;
 }
 
@@ -67,8 +66,7 @@ namespace {
 // so the stack) stays bounded whatever a plugin returned.
 constexpr int kMaxFlattenDepth = 256;
 
-void flatten_into(const Json& value, const std::string& prefix, const std::string& delimiter, Json& out,
-                  int depth) {
+void flatten_into(const Json& value, const std::string& prefix, const std::string& delimiter, Json& out, int depth) {
   if (depth > kMaxFlattenDepth) {
     out[prefix] = value;
     return;

@@ -10,9 +10,9 @@ std::optional<int> tlp_rank(std::string_view tlp) {
   static constexpr std::array<std::string_view, 4> kLevels{"red", "amber", "green", "white"};
   for (std::size_t rank = 0; rank < kLevels.size(); ++rank) {
     std::string_view level = kLevels[rank];
-    if (level.size() == tlp.size() &&
-        std::equal(level.begin(), level.end(), tlp.begin(),
-                   [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
+    if (level.size() == tlp.size() && std::equal(level.begin(), level.end(), tlp.begin(), [](char a, char b) {
+          return a == std::tolower(static_cast<unsigned char>(b));
+        })) {
       return static_cast<int>(rank);
     }
   }

@@ -1,12 +1,11 @@
 #include "loader/catalog.hpp"
 
 #include <dlfcn.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-
-#include <spdlog/spdlog.h>
 
 #include "stoq/error.hpp"
 #include "stoq/version.hpp"
@@ -20,8 +19,7 @@ std::string key_of(Category category, const std::string& name) {
 }
 
 // The handshake: everything a module must satisfy before any of its code runs.
-const stoq_plugin_descriptor* handshake(void* handle, const std::string& module_path,
-                                        const PluginInfo& info) {
+const stoq_plugin_descriptor* handshake(void* handle, const std::string& module_path, const PluginInfo& info) {
   void* symbol = dlsym(handle, STOQ_PLUGIN_ENTRY_SYMBOL);
   if (symbol == nullptr) {
     throw Error(module_path + ": not a stoq plugin (no " STOQ_PLUGIN_ENTRY_SYMBOL " symbol)");
@@ -46,13 +44,13 @@ const stoq_plugin_descriptor* handshake(void* handle, const std::string& module_
   }
   if (descriptor->name == nullptr || info.name != descriptor->name) {
     throw Error(module_path + ": plugin calls itself '" +
-                std::string(descriptor->name != nullptr ? descriptor->name : "") + "' but " +
-                info.stoq_file + " says Name = " + info.name);
+                std::string(descriptor->name != nullptr ? descriptor->name : "") + "' but " + info.stoq_file +
+                " says Name = " + info.name);
   }
   if (descriptor->category == nullptr || category_name(info.category) != std::string(descriptor->category)) {
     throw Error(module_path + ": plugin is a " +
-                std::string(descriptor->category != nullptr ? descriptor->category : "(none)") +
-                " but lives in the " + category_name(info.category) + " folder");
+                std::string(descriptor->category != nullptr ? descriptor->category : "(none)") + " but lives in the " +
+                category_name(info.category) + " folder");
   }
   if (descriptor->create == nullptr || descriptor->destroy == nullptr) {
     throw Error(module_path + ": descriptor has no create/destroy functions");
@@ -61,26 +59,22 @@ const stoq_plugin_descriptor* handshake(void* handle, const std::string& module_
 }
 
 void warn_on_version(const Options& options, const PluginInfo& info) {
-  auto text = [&](const char* key) {
-    return options.has(key) ? options.get_string(key) : std::string();
-  };
+  auto text = [&](const char* key) { return options.has(key) ? options.get_string(key) : std::string(); };
   std::string minimum = text("min_stoq_version");
   std::string maximum = text("max_stoq_version");
   if (!minimum.empty() && compare_versions(kVersion, minimum) < 0) {
-    spdlog::warn("plugin {} requires stoq >= {} but this is stoq {}: results may be unpredictable",
-                 info.name, minimum, kVersion);
+    spdlog::warn("plugin {} requires stoq >= {} but this is stoq {}: results may be unpredictable", info.name, minimum,
+                 kVersion);
   }
   if (!maximum.empty() && compare_versions(kVersion, maximum) >= 0) {
-    spdlog::warn("plugin {} supports stoq < {} but this is stoq {}: results may be unpredictable",
-                 info.name, maximum, kVersion);
+    spdlog::warn("plugin {} supports stoq < {} but this is stoq {}: results may be unpredictable", info.name, maximum,
+                 kVersion);
   }
 }
 
 }  // namespace
 
-Catalog::Catalog(std::vector<std::string> plugin_dirs) : plugin_dirs_(std::move(plugin_dirs)) {
-  discover();
-}
+Catalog::Catalog(std::vector<std::string> plugin_dirs) : plugin_dirs_(std::move(plugin_dirs)) { discover(); }
 
 Catalog::~Catalog() {
   loaded_.clear();

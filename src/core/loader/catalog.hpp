@@ -25,9 +25,7 @@ struct Discovered {
   std::optional<Manifest> manifest;
   std::string error;
 
-  [[nodiscard]] const std::string& name() const {
-    return manifest ? manifest->info.name : folder_name;
-  }
+  [[nodiscard]] const std::string& name() const { return manifest ? manifest->info.name : folder_name; }
 };
 
 /// An option a plugin accepts: from its table, or one the framework defines for its category.
@@ -105,8 +103,7 @@ Options apply_overrides(const LoadedPlugin& plugin, Options base,
 /// Parses `entries` against `schema` over the defaults (relative PATH values are
 /// relative to the folder of `file`, the plugin's own); unknown keys, bad values and
 /// missing required options throw stoq::Error with "file:line".
-Options resolve_options(const std::vector<OptionSchema>& schema,
-                        const std::vector<config::IniEntry>& entries, const config::IniFile& file,
-                        const std::string& plugin_label);
+Options resolve_options(const std::vector<OptionSchema>& schema, const std::vector<config::IniEntry>& entries,
+                        const config::IniFile& file, const std::string& plugin_label);
 
 }  // namespace stoq::loader

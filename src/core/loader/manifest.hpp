@@ -12,8 +12,8 @@ namespace stoq::loader {
 
 struct Manifest {
   PluginInfo info;
-  config::IniFile file;                      // kept for option line numbers
-  std::vector<config::IniEntry> options;     // [options] as written
+  config::IniFile file;                   // kept for option line numbers
+  std::vector<config::IniEntry> options;  // [options] as written
 };
 
 /// Reads `<plugin_path>/<file>.stoq`. Throws stoq::Error naming the file and the key.

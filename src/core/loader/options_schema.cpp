@@ -46,15 +46,12 @@ Json anchor_path(stoq_option_type type, Json value, const std::string& base) {
 
 // Framework options whose values need more than a type check.
 void check_option_value(const std::string& name, const Json& value, const std::string& where) {
-  if (name == "max_tlp" && !value.get<std::string>().empty() &&
-      !lifecycle::tlp_rank(value.get<std::string>())) {
-    throw Error(where + ": max_tlp must be red, amber, green or white, got '" +
-                value.get<std::string>() + "'");
+  if (name == "max_tlp" && !value.get<std::string>().empty() && !lifecycle::tlp_rank(value.get<std::string>())) {
+    throw Error(where + ": max_tlp must be red, amber, green or white, got '" + value.get<std::string>() + "'");
   }
   if (name == "ratelimit" && !value.get<std::string>().empty() &&
       !lifecycle::parse_ratelimit(value.get<std::string>())) {
-    throw Error(where + ": ratelimit must be 'count/seconds' (e.g. 1/10), got '" +
-                value.get<std::string>() + "'");
+    throw Error(where + ": ratelimit must be 'count/seconds' (e.g. 1/10), got '" + value.get<std::string>() + "'");
   }
 }
 
@@ -68,11 +65,11 @@ std::vector<OptionSchema> framework_options(Category category) {
   if (category == Category::Worker) {
     options.push_back({"hashpayload", STOQ_OPTION_BOOL, std::nullopt,
                        "Add md5, sha1, sha256 and sha512 of the payload to its results.", 0, true});
-    options.push_back({"saveresults", STOQ_OPTION_BOOL, std::nullopt,
-                       "Save results through the output connector.", 0, true});
+    options.push_back(
+        {"saveresults", STOQ_OPTION_BOOL, std::nullopt, "Save results through the output connector.", 0, true});
     options.push_back({"max_tlp", STOQ_OPTION_STRING, "",
-                       "Scan only payloads whose TLP is at least this shareable (red, amber, green, white).",
-                       0, false});
+                       "Scan only payloads whose TLP is at least this shareable (red, amber, green, white).", 0,
+                       false});
     options.push_back({"ratelimit", STOQ_OPTION_STRING, "",
                        "Process at most count payloads per seconds, written count/seconds.", 0, false});
   }
@@ -115,9 +112,8 @@ std::vector<OptionSchema> schema_from_descriptor(const stoq_plugin_descriptor& d
   return schema;
 }
 
-Options resolve_options(const std::vector<OptionSchema>& schema,
-                        const std::vector<config::IniEntry>& entries, const config::IniFile& file,
-                        const std::string& plugin_label) {
+Options resolve_options(const std::vector<OptionSchema>& schema, const std::vector<config::IniEntry>& entries,
+                        const config::IniFile& file, const std::string& plugin_label) {
   Options options;
   std::string plugin_folder = std::filesystem::path(file.path).parent_path().string();
   for (const OptionSchema& option : schema) {
@@ -127,8 +123,7 @@ Options resolve_options(const std::vector<OptionSchema>& schema,
     }
   }
   for (const config::IniEntry& entry : entries) {
-    auto known = std::find_if(schema.begin(), schema.end(),
-                              [&](const OptionSchema& o) { return o.name == entry.key; });
+    auto known = std::find_if(schema.begin(), schema.end(), [&](const OptionSchema& o) { return o.name == entry.key; });
     std::string where = file.where(entry.line);
     if (known == schema.end()) {
       std::string message = where + ": unknown option '" + entry.key + "' for " + plugin_label;
@@ -150,8 +145,7 @@ Options resolve_options(const std::vector<OptionSchema>& schema,
   }
   for (const OptionSchema& option : schema) {
     if (option.required && !options.has(option.name)) {
-      throw Error(file.path + ": " + plugin_label + " requires option '" + option.name +
-                  "' in [options]");
+      throw Error(file.path + ": " + plugin_label + " requires option '" + option.name + "' in [options]");
     }
   }
   return options;

@@ -1,12 +1,12 @@
 #include "logging/logging.hpp"
 
-#include <algorithm>
-#include <filesystem>
-
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
 
 #include "stoq/json.hpp"
 

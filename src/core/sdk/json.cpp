@@ -3,10 +3,10 @@
 // json.dumps(indent=..., ensure_ascii=True) layout), but strings that need no
 // escaping — hashes, paths, names: nearly all of them — are copied whole instead of
 // being decoded character by character. Anything else is delegated to nlohmann.
+#include "stoq/json.hpp"
+
 #include <cstdint>
 #include <string>
-
-#include "stoq/json.hpp"
 
 namespace stoq {
 namespace {
@@ -71,21 +71,11 @@ void put_value(const Json& value, int indent, int depth, std::string& out) {
       out += ']';
       return;
     }
-    case Json::value_t::string:
-      put_string(value.get_ref<const std::string&>(), out);
-      return;
-    case Json::value_t::boolean:
-      out += value.get<bool>() ? "true" : "false";
-      return;
-    case Json::value_t::null:
-      out += "null";
-      return;
-    case Json::value_t::number_integer:
-      out += std::to_string(value.get<std::int64_t>());
-      return;
-    case Json::value_t::number_unsigned:
-      out += std::to_string(value.get<std::uint64_t>());
-      return;
+    case Json::value_t::string: put_string(value.get_ref<const std::string&>(), out); return;
+    case Json::value_t::boolean: out += value.get<bool>() ? "true" : "false"; return;
+    case Json::value_t::null: out += "null"; return;
+    case Json::value_t::number_integer: out += std::to_string(value.get<std::int64_t>()); return;
+    case Json::value_t::number_unsigned: out += std::to_string(value.get<std::uint64_t>()); return;
     default:  // floats, binary, discarded: nlohmann's formatting exactly
       out += value.dump(-1, ' ', true, Json::error_handler_t::replace);
       return;

@@ -6,15 +6,12 @@ namespace stoq {
 namespace {
 
 [[noreturn]] void wrong_type(std::string_view name, const char* wanted, const Json& value) {
-  throw Error("option '" + std::string(name) + "' is " + std::string(value.type_name()) +
-              ", not " + wanted);
+  throw Error("option '" + std::string(name) + "' is " + std::string(value.type_name()) + ", not " + wanted);
 }
 
 }  // namespace
 
-bool Options::has(std::string_view name) const {
-  return values_.contains(name);
-}
+bool Options::has(std::string_view name) const { return values_.contains(name); }
 
 const Json& Options::get(std::string_view name) const {
   auto it = values_.find(name);

@@ -22,8 +22,7 @@ Payload::Payload(Bytes bytes) {
   owner_ = std::move(owned);
 }
 
-Payload::Payload(std::shared_ptr<const void> owner, ByteView view)
-    : owner_(std::move(owner)), view_(view) {
+Payload::Payload(std::shared_ptr<const void> owner, ByteView view) : owner_(std::move(owner)), view_(view) {
   if (!owner_) owner_ = std::make_shared<const Bytes>();  // an empty view is still a payload
 }
 
@@ -53,10 +52,9 @@ std::string to_hex(const unsigned char* digest, unsigned length) {
 // Fetched once per process: EVP_md5() and friends make OpenSSL 3 look the algorithm up
 // again on every EVP_DigestInit_ex.
 const std::array<EVP_MD*, 4>& fetched_algorithms() {
-  static const std::array<EVP_MD*, 4> algorithms{EVP_MD_fetch(nullptr, "MD5", nullptr),
-                                                 EVP_MD_fetch(nullptr, "SHA1", nullptr),
-                                                 EVP_MD_fetch(nullptr, "SHA256", nullptr),
-                                                 EVP_MD_fetch(nullptr, "SHA512", nullptr)};
+  static const std::array<EVP_MD*, 4> algorithms{
+      EVP_MD_fetch(nullptr, "MD5", nullptr), EVP_MD_fetch(nullptr, "SHA1", nullptr),
+      EVP_MD_fetch(nullptr, "SHA256", nullptr), EVP_MD_fetch(nullptr, "SHA512", nullptr)};
   return algorithms;
 }
 
@@ -116,17 +114,16 @@ Payload read_file_payload(const std::string& path, std::size_t max_size) {
   if (!S_ISREG(status.st_mode)) throw Error("not a regular file: " + path);
   auto size = static_cast<std::size_t>(status.st_size);
   if (size > max_size) {
-    throw Error("file too large: " + path + " is " + std::to_string(size) +
-                " bytes, max_payload_size is " + std::to_string(max_size));
+    throw Error("file too large: " + path + " is " + std::to_string(size) + " bytes, max_payload_size is " +
+                std::to_string(max_size));
   }
   constexpr std::size_t kMapThreshold = 256 * 1024;
   if (size >= kMapThreshold) {
     void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, file.fd, 0);
     if (address == MAP_FAILED) throw Error("cannot map " + path + ": " + errno_text());
     // The mapping lives exactly as long as the last copy of the payload.
-    std::shared_ptr<const void> mapping(address, [size](const void* region) {
-      ::munmap(const_cast<void*>(region), size);
-    });
+    std::shared_ptr<const void> mapping(address,
+                                        [size](const void* region) { ::munmap(const_cast<void*>(region), size); });
     return Payload(std::move(mapping), ByteView(static_cast<const std::uint8_t*>(address), size));
   }
   // Small files: read up to the size fstat reported (a file growing under us is cut
@@ -148,8 +145,8 @@ Payload read_file_payload(const std::string& path, std::size_t max_size) {
 
 std::string ssdeep_hash(ByteView bytes) {
   char result[FUZZY_MAX_RESULT];
-  if (fuzzy_hash_buf(bytes.data(), static_cast<uint32_t>(std::min<std::size_t>(bytes.size(), UINT32_MAX)),
-                     result) != 0) {
+  if (fuzzy_hash_buf(bytes.data(), static_cast<uint32_t>(std::min<std::size_t>(bytes.size(), UINT32_MAX)), result) !=
+      0) {
     throw Error("ssdeep hashing failed");
   }
   return result;

@@ -33,9 +33,7 @@ void Plugin::bind(PluginInfo info, Options options, Logger logger, Stoq& stoq) {
   stoq_ = &stoq;
 }
 
-Payload Connector::get_file(const Json& /*kwargs*/) {
-  throw Error("connector " + name() + " does not retrieve files");
-}
+Payload Connector::get_file(const Json& /*kwargs*/) { throw Error("connector " + name() + " does not retrieve files"); }
 
 const Json& Content::json() const {
   if (json_ == nullptr) throw Error("content is not a results document");

@@ -1,5 +1,3 @@
-#include "stoq/testing.hpp"
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +8,7 @@
 #include "engine/host_services.hpp"
 #include "loader/catalog.hpp"
 #include "logging/logging.hpp"
+#include "stoq/testing.hpp"
 
 namespace stoq::testing {
 namespace fs = std::filesystem;
@@ -48,13 +47,18 @@ std::vector<Json> parse_json_stream(std::string_view text) {
     for (; end < text.size(); ++end) {
       char c = text[end];
       if (in_string) {
-        if (c == '\\') ++end;
-        else if (c == '"') in_string = false;
+        if (c == '\\')
+          ++end;
+        else if (c == '"')
+          in_string = false;
         continue;
       }
-      if (c == '"') in_string = true;
-      else if (c == '{' || c == '[') ++depth;
-      else if ((c == '}' || c == ']') && --depth == 0) break;
+      if (c == '"')
+        in_string = true;
+      else if (c == '{' || c == '[')
+        ++depth;
+      else if ((c == '}' || c == ']') && --depth == 0)
+        break;
     }
     if (end >= text.size()) throw Error("truncated JSON document at offset " + std::to_string(position));
     documents.push_back(Json::parse(text.substr(position, end + 1 - position)));
@@ -93,9 +97,11 @@ PluginHarness::~PluginHarness() {
 Plugin& PluginHarness::activate_plugin(const std::string& plugin_dir, Category category, const std::string& name,
                                        const std::vector<std::pair<std::string, std::string>>& overrides) {
   state_->last_plugin_dir = plugin_dir;
-  auto& catalog = state_->catalogs.emplace_back(std::make_unique<loader::Catalog>(std::vector<std::string>{plugin_dir}));
+  auto& catalog =
+      state_->catalogs.emplace_back(std::make_unique<loader::Catalog>(std::vector<std::string>{plugin_dir}));
   const loader::LoadedPlugin& loaded = catalog->load(category, name);
-  Options options = loader::apply_overrides(loaded, loaded.options, overrides, "test override", fs::current_path().string());
+  Options options =
+      loader::apply_overrides(loaded, loaded.options, overrides, "test override", fs::current_path().string());
   loader::PluginPtr plugin = catalog->create(loaded);
   plugin->bind(loaded.manifest.info, std::move(options), logging::make_logger("stoq.test." + name), *this);
   if (!plugin->activate(*this)) throw Error(name + " failed to activate (activate() returned false)");
@@ -128,9 +134,7 @@ bool PluginHarness::wait_for_stop(std::chrono::milliseconds timeout) {
   return stopping();
 }
 
-Reader& PluginHarness::reader(const std::string& name) {
-  return activate<Reader>(state_->last_plugin_dir, name);
-}
+Reader& PluginHarness::reader(const std::string& name) { return activate<Reader>(state_->last_plugin_dir, name); }
 
 Payload PluginHarness::get_file(const std::string& path) { return engine::read_local_file(config_, path); }
 

@@ -222,7 +222,7 @@ TEST(SchemaFromDescriptor, DefaultsResolveAndStoqOverrides) {
   Options options = resolve(schema,
                             "[options]\nhashpayload = True\nsaveresults = False\ntimeout = 5\n"
                             "headers_dict = {\"User-Agent\": \"x\"}\n");
-  EXPECT_EQ(options.get_int("timeout"), 5);  // .stoq beats the table default
+  EXPECT_EQ(options.get_int("timeout"), 5);                                          // .stoq beats the table default
   EXPECT_EQ(options.get_string("rules"), "/plugins/worker/demo/rules/default.yar");  // relative to the plugin folder
   EXPECT_FALSE(options.get_bool("strict"));
   EXPECT_EQ(options.get_list("tags_list"), (std::vector<std::string>{"a", "b"}));
@@ -341,7 +341,9 @@ TEST(ApplyOverrides, Errors) {
       {"ratelimit", "1/0", "ratelimit"},
   };
   for (const Case& c : cases) {
-    auto message = error_of([&] { apply_overrides(plugin, plugin.options, {{c.name, c.raw}}, "stoq.cfg [demo]", "/cwd"); });
+    auto message = error_of([&] {
+      apply_overrides(plugin, plugin.options, {{c.name, c.raw}}, "stoq.cfg [demo]", "/cwd");
+    });
     EXPECT_EQ(message.rfind("stoq.cfg [demo]: ", 0), 0u) << message;
     EXPECT_NE(message.find(c.fragment), std::string::npos) << c.name << " -> " << message;
   }

@@ -1,10 +1,10 @@
 // dump_json must be byte-identical to nlohmann's dump(indent, ' ', true, replace):
 // checked on hand-picked edge cases and on thousands of random documents.
+#include "stoq/json.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
-
-#include "stoq/json.hpp"
 
 namespace {
 
@@ -54,7 +54,8 @@ Json random_value(std::mt19937& rng, int depth) {
     case 5: return random_string();
     case 6: {
       Json array = Json::array();
-      for (int i = std::uniform_int_distribution<int>(0, 4)(rng); i > 0; --i) array.push_back(random_value(rng, depth + 1));
+      for (int i = std::uniform_int_distribution<int>(0, 4)(rng); i > 0; --i)
+        array.push_back(random_value(rng, depth + 1));
       return array;
     }
     default: {

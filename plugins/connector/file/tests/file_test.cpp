@@ -54,7 +54,8 @@ TEST_F(FileConnectorTest, SavesResultsUnderResultsDirIndexAndUuid) {
 }
 
 TEST_F(FileConnectorTest, CompactlyWritesOneLine) {
-  Json path = connector({{"compactly", "True"}}).save(Content::results(document_with_uuid("u1")), Json{{"index", "hash"}});
+  Json path =
+      connector({{"compactly", "True"}}).save(Content::results(document_with_uuid("u1")), Json{{"index", "hash"}});
   std::string text = read_text(path.get<std::string>());
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);
 }
@@ -78,7 +79,8 @@ TEST_F(FileConnectorTest, HostileNamesNeverEscapeTheResultsDir) {
 }
 
 TEST_F(FileConnectorTest, UseDateAddsTheDatePath) {
-  Json path = connector().save(Content::results(document_with_uuid("dated")), Json{{"index", "hash"}, {"use_date", true}});
+  Json path =
+      connector().save(Content::results(document_with_uuid("dated")), Json{{"index", "hash"}, {"use_date", true}});
   fs::path relative = fs::path(path.get<std::string>()).lexically_relative(harness.config().results_dir);
   std::vector<std::string> parts(relative.begin(), relative.end());
   ASSERT_EQ(parts.size(), 5U) << relative;  // hash/YYYY/MM/DD/dated.stoq

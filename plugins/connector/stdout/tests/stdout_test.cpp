@@ -66,7 +66,8 @@ TEST(StdoutConnector, ConcurrentInstancesNeverInterleave) {
   constexpr int kThreads = 4;
   constexpr int kDocuments = 50;
   std::vector<stoq::Connector*> connectors;
-  for (int i = 0; i < kThreads; ++i) connectors.push_back(&harness.activate<stoq::Connector>(STOQ_PLUGIN_DIR, "stdout"));
+  for (int i = 0; i < kThreads; ++i)
+    connectors.push_back(&harness.activate<stoq::Connector>(STOQ_PLUGIN_DIR, "stdout"));
   CapturedStdout capture(dir.path() + "/out");
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
