@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# `make install-check`: proves an installed stoq works on its own.
+#   1. cmake --install <build> into a temporary prefix;
+#   2. from another directory, with an empty HOME and no STOQ_HOME, runs
+#      <prefix>/bin/stoq list and <prefix>/bin/stoq hash -F samples/note.txt and checks
+#      the sha256 against sha256sum, and that libstoq comes from the prefix;
+#   3. builds docs/examples/wordcount out of tree against the prefix (headers +
+#      libstoq.so only), runs its PluginHarness tests, installs it into its own plugin
+#      directory, and runs it through a stoq.cfg plugin_dir_list: the path
+#      docs/writing-plugins.md describes.
+#
+# usage: scripts/install-check.sh [build-dir]     (KEEP=1 keeps the temp directory)
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=$(cd "$root/${1:-build}" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/stoq-install-check.XXXXXX")
+if [[ ${KEEP:-0} == 1 ]]; then
+  trap 'echo "install-check: kept $tmp"' EXIT
+else
+  trap 'rm -rf "$tmp"' EXIT
+fi
+prefix=$tmp/prefix
+mkdir -p "$tmp/home" "$tmp/elsewhere"
+
+fail() {
+  echo "install-check: FAILED: $*" >&2
+  exit 1
+}
+step() { printf '\n==> %s\n' "$*"; }
+# The installed stoq, run the way a user would: another cwd, a fresh HOME, no STOQ_HOME.
+installed_stoq() { (cd "$tmp/elsewhere" && env -u STOQ_HOME HOME="$tmp/home" "$prefix/bin/stoq" "$@"); }
+
+step "cmake --install $build --prefix $prefix"
+cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" || { cat "$tmp/install.log"; fail "cmake --install"; }
+(cd "$prefix" && find . -type f -o -type l | sort | sed 's/^\./  /')
+
+step "libstoq resolves inside the prefix"
+lib_line=$(ldd "$prefix/bin/stoq" | grep 'libstoq' || true)
+echo "  $lib_line"
+[[ $lib_line == *"$prefix/"* ]] || fail "bin/stoq does not load libstoq from $prefix: '$lib_line'"
+
+step "stoq list   (cwd $tmp/elsewhere, HOME empty)"
+installed_stoq list | tee "$tmp/list.txt"
+for plugin in hash stdout file filedir dirmon; do
+  grep -q "^  $plugin " "$tmp/list.txt" || fail "stoq list does not show $plugin"
+done
+
+sample=$root/samples/note.txt
+step "stoq hash -F $sample"
+installed_stoq hash -F "$sample" >"$tmp/hash.json"
+expected=$(sha256sum "$sample" | cut -d' ' -f1)
+python3 - "$tmp/hash.json" "$expected" <<'PY' || fail "hash output"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+got = doc["results"][0]["scan"]["sha256"]
+assert got == sys.argv[2], f"sha256 {got} != {sys.argv[2]}"
+print(f"  sha256 {got} matches sha256sum")
+PY
+
+step "out-of-tree plugin: docs/examples/wordcount against $prefix"
+wc_build=$tmp/wordcount-build
+plugins=$tmp/my-plugins
+cmake -S "$root/docs/examples/wordcount" -B "$wc_build" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
+  >"$tmp/wordcount-configure.log" || { cat "$tmp/wordcount-configure.log"; fail "configure wordcount"; }
+cmake --build "$wc_build" >"$tmp/wordcount-build.log" || { cat "$tmp/wordcount-build.log"; fail "build wordcount"; }
+ctest --test-dir "$wc_build" --output-on-failure >"$tmp/wordcount-test.log" || {
+  cat "$tmp/wordcount-test.log"
+  fail "wordcount's own tests (PluginHarness)"
+}
+grep -E 'tests passed' "$tmp/wordcount-test.log" | sed 's/^/  /'
+cmake --install "$wc_build" --prefix "$plugins" >/dev/null || fail "install wordcount"
+cat >"$tmp/stoq.cfg" <<EOF
+[core]
+plugin_dir_list = $plugins
+EOF
+installed_stoq list --config "$tmp/stoq.cfg" | tee "$tmp/list2.txt"
+grep -q '^  wordcount ' "$tmp/list2.txt" || fail "stoq list does not show the out-of-tree wordcount plugin"
+installed_stoq wordcount --config "$tmp/stoq.cfg" -F "$sample" --top 2 >"$tmp/wordcount.json"
+python3 - "$tmp/wordcount.json" <<'PY' || fail "wordcount output"
+import json, sys
+scan = json.load(open(sys.argv[1]))["results"][0]["scan"]
+assert scan["words"] > 0 and len(scan["top_words"]) == 2, scan
+print("  wordcount:", json.dumps(scan))
+PY
+
+echo
+echo "install-check: OK"

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package stoq needs to build and test (idempotent).
+#
+# usage: scripts/install-deps.sh [--bench] [--list] [--check]
+#   --bench   also install the optional benchmark tools (hyperfine)
+#   --list    print the package list and exit
+#   --check   exit 0 when everything is installed, 1 (naming what is missing) otherwise
+#
+# When every package is already installed, apt is not touched at all (no root needed).
+# Otherwise, as root: apt-get update once, then apt-get install --no-install-recommends.
+# THE package list lives here and nowhere else (README and CI call this script).
+set -euo pipefail
+
+# Build and test dependencies (see /work/shared/reference/dependencies.md for why each).
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config file python3 zip
+  # libraries
+  nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libssl-dev
+  libmagic-dev libmagic-mgc libfuzzy-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+  # fuzzing, format and lint
+  clang clang-tidy clang-format
+)
+# Optional: only `make bench` asks for these (bench/run-corpus.sh falls back to `time`).
+BENCH_PACKAGES=(hyperfine)
+
+want=("${PACKAGES[@]}")
+mode=install
+for arg in "$@"; do
+  case $arg in
+    --bench) want+=("${BENCH_PACKAGES[@]}") ;;
+    --list) mode=list ;;
+    --check) mode=check ;;
+    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "install-deps.sh: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+if [[ $mode == list ]]; then
+  printf '%s\n' "${want[@]}"
+  exit 0
+fi
+
+missing=()
+for package in "${want[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
+  [[ $status == installed ]] || missing+=("$package")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#want[@]} packages already installed"
+  exit 0
+fi
+if [[ $mode == check ]]; then
+  echo "install-deps: missing: ${missing[*]}" >&2
+  exit 1
+fi
+if ((EUID != 0)); then
+  echo "install-deps: these packages are missing: ${missing[*]}" >&2
+  echo "install-deps: run as root (sudo $0) or: sudo apt-get install --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+# Verify: a package apt could not find would otherwise only show up as a CMake error.
+still=()
+for package in "${missing[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
+  [[ $status == installed ]] || still+=("$package")
+done
+if ((${#still[@]} > 0)); then
+  echo "install-deps: still missing after apt-get install: ${still[*]}" >&2
+  exit 1
+fi
+echo "install-deps: done"
