@@ -68,6 +68,9 @@ void write_all(int fd, std::string_view data, const std::string& path) {
 
 struct Fd {
   int fd;
+  explicit Fd(int descriptor) : fd(descriptor) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
   ~Fd() {
     if (fd >= 0) ::close(fd);
   }

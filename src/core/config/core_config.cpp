@@ -38,9 +38,9 @@ CoreConfig build(const IniFile* file, const Defaults& defaults) {
   if (file != nullptr && core == nullptr) throw Error(file->path + ": no [core] section");
   auto raw = [&](std::string_view key) -> const IniEntry* { return core != nullptr ? core->find(key) : nullptr; };
   auto where = [&](const IniEntry* entry) { return file->where(entry->line); };
-  auto text = [&](std::string_view key, std::string fallback) {
+  auto text = [&](std::string_view key, const std::string& fallback) -> std::string {
     const IniEntry* entry = raw(key);
-    return entry != nullptr ? entry->value : std::move(fallback);
+    return entry != nullptr ? entry->value : fallback;
   };
   auto integer = [&](std::string_view key, std::int64_t fallback, std::int64_t minimum) {
     const IniEntry* entry = raw(key);

@@ -74,6 +74,9 @@ struct HashContexts {
 
 struct FileDescriptor {
   int fd;
+  explicit FileDescriptor(int descriptor) : fd(descriptor) {}
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
   ~FileDescriptor() {
     if (fd >= 0) ::close(fd);
   }
@@ -155,6 +158,8 @@ std::string ssdeep_hash(ByteView bytes) {
 std::string magic_mime(ByteView bytes) {
   struct MagicHandle {
     magic_t cookie = nullptr;
+    MagicHandle(const MagicHandle&) = delete;
+    MagicHandle& operator=(const MagicHandle&) = delete;
     MagicHandle() {
       cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS);
       if (cookie != nullptr && magic_load(cookie, nullptr) != 0) {
