@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <ranges>
+
 #include "engine/host_services.hpp"
 #include "logging/logging.hpp"
 #include "stoq/error.hpp"
@@ -47,11 +49,11 @@ void PluginSet::shutdown() {
   for (Instance& instance : instances_) {
     if (instance.heartbeat.joinable()) instance.heartbeat.join();
   }
-  for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
+  for (Instance& instance : std::views::reverse(instances_)) {  // last activated first
     try {
-      it->plugin->deactivate();
+      instance.plugin->deactivate();
     } catch (...) {
-      spdlog::error("{} failed to deactivate: {}", it->key, current_exception_text());
+      spdlog::error("{} failed to deactivate: {}", instance.key, current_exception_text());
     }
   }
   while (!instances_.empty()) instances_.pop_back();  // destroy last-activated first

@@ -157,11 +157,10 @@ std::string ssdeep_hash(ByteView bytes) {
 
 std::string magic_mime(ByteView bytes) {
   struct MagicHandle {
-    magic_t cookie = nullptr;
+    magic_t cookie;
     MagicHandle(const MagicHandle&) = delete;
     MagicHandle& operator=(const MagicHandle&) = delete;
-    MagicHandle() {
-      cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS);
+    MagicHandle() : cookie(magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS)) {
       if (cookie != nullptr && magic_load(cookie, nullptr) != 0) {
         magic_close(cookie);
         cookie = nullptr;

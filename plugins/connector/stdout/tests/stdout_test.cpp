@@ -18,9 +18,7 @@ using stoq::testing::TempDir;
 // Redirects the process's stdout into a file for the lifetime of the object.
 class CapturedStdout {
  public:
-  explicit CapturedStdout(const std::string& path) : path_(path) {
-    std::fflush(stdout);
-    saved_ = ::dup(STDOUT_FILENO);
+  explicit CapturedStdout(const std::string& path) : path_(path), saved_((std::fflush(stdout), ::dup(STDOUT_FILENO))) {
     FILE* file = std::fopen(path.c_str(), "w");
     ::dup2(::fileno(file), STDOUT_FILENO);
     std::fclose(file);
@@ -66,10 +64,12 @@ TEST(StdoutConnector, ConcurrentInstancesNeverInterleave) {
   constexpr int kThreads = 4;
   constexpr int kDocuments = 50;
   std::vector<stoq::Connector*> connectors;
+  connectors.reserve(kThreads);
   for (int i = 0; i < kThreads; ++i)
     connectors.push_back(&harness.activate<stoq::Connector>(STOQ_PLUGIN_DIR, "stdout"));
   CapturedStdout capture(dir.path() + "/out");
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kDocuments; ++i) {
