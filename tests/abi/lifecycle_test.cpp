@@ -381,3 +381,40 @@ TEST_F(LifecycleTest, DecoratorThatThrowsLeavesResultsUnchangedPlusAnError) {
 }
 
 }  // namespace
+
+namespace {
+
+// Acknowledgement contract (plugin.hpp Ack): exactly once per message, true only after
+// the results were saved; a failed fetch still yields a saved document carrying the error.
+class AckTest : public LifecycleTest {
+ protected:
+  OJson run_and_read_acks(const std::vector<std::string>& extra, int expected_exit) {
+    std::string dir = env.home().mkdir("acks-in");
+    env.home().write("acks-in/a.txt", "a\n");
+    env.home().write("acks-in/b.txt", "b\n");
+    fs::create_symlink(env.home().path("nowhere"), dir + "/dangling");
+    std::string record = env.home().path("acks.json");
+    std::vector<std::string> args = {
+        "hash", "-I", "acksource", "-F", dir, "--plugin-opt", "acksource:record=" + record};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CliResult result = stoq(args);
+    EXPECT_EQ(result.exit_code, expected_exit) << result.describe();
+    return OJson::parse(stoq_test::read_file(record));
+  }
+};
+
+TEST_F(AckTest, EveryMessageIsAcknowledgedOnceAfterItsResultsWereSaved) {
+  OJson acks = run_and_read_acks({"-C", "file"}, 0);
+  ASSERT_EQ(acks.size(), 3U) << acks.dump();
+  for (const auto& [path, saved] : acks.items()) EXPECT_EQ(saved, true) << path;  // the dangling link too
+  EXPECT_EQ(stoq_test::files_under(env.results_dir()).size(), 3U);
+}
+
+TEST_F(AckTest, MessagesWhoseResultsCouldNotBeSavedAreNegativelyAcknowledged) {
+  std::string blocker = env.home().write("not-a-dir", "x");
+  OJson acks = run_and_read_acks({"-C", "file", "-O", blocker + "/sub"}, 1);
+  ASSERT_EQ(acks.size(), 3U) << acks.dump();
+  for (const auto& [path, saved] : acks.items()) EXPECT_EQ(saved, false) << path;
+}
+
+}  // namespace
