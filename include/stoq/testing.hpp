@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <utility>
@@ -17,23 +18,33 @@
 
 namespace stoq::testing {
 
-/// A fresh directory under $TMPDIR (or /tmp), removed with everything in it.
+/// A fresh directory under $TMPDIR (or /tmp), removed with everything in it (entries
+/// a test made unreadable included).
 class TempDir {
  public:
-  TempDir();
+  explicit TempDir(const std::string& prefix = "stoq-test");
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] const std::filesystem::path& root() const { return root_; }
   [[nodiscard]] const std::string& path() const { return path_; }
+  /// path()/relative.
+  [[nodiscard]] std::string path(const std::string& relative) const { return (root_ / relative).string(); }
   /// Writes `content` to path()/relative (creating folders); returns the full path.
   std::string write(const std::string& relative, std::string_view content) const;
+  /// Creates path()/relative (and its parents); returns the full path.
+  std::string mkdir(const std::string& relative) const;
 
  private:
+  std::filesystem::path root_;
   std::string path_;
 };
 
-/// Parses a stream of concatenated JSON documents (as the stdout connector prints them).
-std::vector<Json> parse_json_stream(std::string_view text);
+/// Splits text holding JSON objects/arrays printed one after another (as the stdout
+/// connector prints them) into documents. Anything else between documents throws
+/// stoq::Error. An incomplete last document throws too, unless `trailing` is given:
+/// it then receives the incomplete rest (cleared when there is none).
+std::vector<Json> parse_json_stream(std::string_view text, std::string* trailing = nullptr);
 
 class PluginHarness final : public Stoq {
  public:

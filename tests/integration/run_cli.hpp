@@ -34,6 +34,8 @@
 #include <thread>
 #include <vector>
 
+#include "stoq/testing.hpp"
+
 extern char** environ;
 
 namespace stoq_test {
@@ -46,48 +48,8 @@ using namespace std::chrono_literals;
 // ---------------------------------------------------------------------------------
 // Temporary folders
 
-/// A fresh folder under $TMPDIR, removed with everything in it on destruction.
-class TempDir {
- public:
-  explicit TempDir(const std::string& prefix = "stoq-it") {
-    std::string pattern = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    root_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    // A test may leave an unreadable entry behind: make everything removable first.
-    for (auto it = fs::recursive_directory_iterator(root_, fs::directory_options::skip_permission_denied, ignored);
-         it != fs::recursive_directory_iterator(); it.increment(ignored)) {
-      if (!it->is_symlink(ignored)) fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ignored);
-    }
-    fs::remove_all(root_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  [[nodiscard]] const fs::path& root() const { return root_; }
-  [[nodiscard]] std::string path(const std::string& relative) const { return (root_ / relative).string(); }
-
-  /// Writes `content` (binary) to `relative`, creating parent folders; returns the full path.
-  std::string write(const std::string& relative, std::string_view content) const {
-    fs::path full = root_ / relative;
-    fs::create_directories(full.parent_path());
-    std::ofstream out(full, std::ios::binary | std::ios::trunc);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.close();
-    if (!out) throw std::runtime_error("cannot write " + full.string());
-    return full.string();
-  }
-
-  std::string mkdir(const std::string& relative) const {
-    fs::create_directories(root_ / relative);
-    return (root_ / relative).string();
-  }
-
- private:
-  fs::path root_;
-};
+/// A fresh folder under $TMPDIR, removed with everything in it (the SDK's test support).
+using stoq::testing::TempDir;
 
 inline std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -370,63 +332,7 @@ inline CliResult run_stoq(const StoqEnv& env, const std::vector<std::string>& ar
 // ---------------------------------------------------------------------------------
 // JSON on stdout
 
-/// Splits text holding JSON objects/arrays printed one after another into documents.
-/// Whatever is left after the last complete document (not whitespace) goes to
-/// `trailing`; a top-level scalar or a document that does not parse throws.
-inline std::vector<OJson> parse_json_stream(const std::string& text, std::string* trailing = nullptr) {
-  std::vector<OJson> documents;
-  std::size_t position = 0;
-  auto skip_space = [&] {
-    while (position < text.size() && std::isspace(static_cast<unsigned char>(text[position]))) ++position;
-  };
-  skip_space();
-  while (position < text.size()) {
-    char first = text[position];
-    if (first != '{' && first != '[') {
-      if (trailing != nullptr) *trailing = text.substr(position);
-      throw std::runtime_error("stdout has something other than a JSON document at byte " + std::to_string(position) +
-                               ": " + text.substr(position, 200));
-    }
-    int depth = 0;
-    bool in_string = false;
-    bool escaped = false;
-    std::size_t end = std::string::npos;
-    for (std::size_t i = position; i < text.size(); ++i) {
-      char c = text[i];
-      if (in_string) {
-        if (escaped) {
-          escaped = false;
-        } else if (c == '\\') {
-          escaped = true;
-        } else if (c == '"') {
-          in_string = false;
-        }
-        continue;
-      }
-      if (c == '"') in_string = true;
-      if (c == '{' || c == '[') ++depth;
-      if (c == '}' || c == ']') {
-        if (--depth == 0) {
-          end = i + 1;
-          break;
-        }
-      }
-    }
-    if (end == std::string::npos) {
-      if (trailing != nullptr) {
-        *trailing = text.substr(position);
-        return documents;
-      }
-      throw std::runtime_error("incomplete JSON document at the end of stdout: " + text.substr(position, 200));
-    }
-    documents.push_back(OJson::parse(text.begin() + static_cast<std::ptrdiff_t>(position),
-                                     text.begin() + static_cast<std::ptrdiff_t>(end)));
-    position = end;
-    skip_space();
-  }
-  if (trailing != nullptr) trailing->clear();
-  return documents;
-}
+using stoq::testing::parse_json_stream;
 
 /// Number of complete top-level documents printed so far (for polling a running process).
 inline std::size_t count_documents(const std::string& text) {

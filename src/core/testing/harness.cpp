@@ -13,57 +13,75 @@
 namespace stoq::testing {
 namespace fs = std::filesystem;
 
-TempDir::TempDir() {
+TempDir::TempDir(const std::string& prefix) {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/stoq-test-XXXXXX";
+  std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/" + prefix + "-XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) throw Error("mkdtemp failed for " + pattern);
+  root_ = pattern;
   path_ = pattern;
 }
 
 TempDir::~TempDir() {
-  std::error_code error;
-  fs::remove_all(path_, error);
+  std::error_code ignored;
+  // A test may leave an unreadable entry behind: make everything removable first.
+  for (auto it = fs::recursive_directory_iterator(root_, fs::directory_options::skip_permission_denied, ignored);
+       it != fs::recursive_directory_iterator(); it.increment(ignored)) {
+    if (!it->is_symlink(ignored)) fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ignored);
+  }
+  fs::remove_all(root_, ignored);
 }
 
 std::string TempDir::write(const std::string& relative, std::string_view content) const {
-  fs::path target = fs::path(path_) / relative;
+  fs::path target = root_ / relative;
   fs::create_directories(target.parent_path());
   std::ofstream out(target, std::ios::binary | std::ios::trunc);
   out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  out.close();
   if (!out) throw Error("cannot write " + target.string());
   return target.string();
 }
 
-std::vector<Json> parse_json_stream(std::string_view text) {
+std::string TempDir::mkdir(const std::string& relative) const {
+  fs::create_directories(root_ / relative);
+  return path(relative);
+}
+
+std::vector<Json> parse_json_stream(std::string_view text, std::string* trailing) {
   std::vector<Json> documents;
-  std::size_t position = 0;
-  while (true) {
-    position = text.find_first_not_of(" \t\r\n", position);
-    if (position == std::string_view::npos) break;
-    // Find the end of one top-level value by bracket depth, skipping strings.
+  auto skip_space = [&](std::size_t at) { return std::min(text.find_first_not_of(" \t\r\n", at), text.size()); };
+  for (std::size_t position = skip_space(0); position < text.size(); position = skip_space(position)) {
+    if (text[position] != '{' && text[position] != '[') {
+      throw Error("not a JSON document at byte " + std::to_string(position) + ": " +
+                  std::string(text.substr(position, 200)));
+    }
+    // The end of one top-level value, by bracket depth outside strings.
     int depth = 0;
     bool in_string = false;
-    std::size_t end = position;
-    for (; end < text.size(); ++end) {
-      char c = text[end];
+    std::size_t end = std::string_view::npos;
+    for (std::size_t i = position; i < text.size() && end == std::string_view::npos; ++i) {
+      char c = text[i];
       if (in_string) {
         if (c == '\\')
-          ++end;
+          ++i;
         else if (c == '"')
           in_string = false;
-        continue;
-      }
-      if (c == '"')
+      } else if (c == '"') {
         in_string = true;
-      else if (c == '{' || c == '[')
+      } else if (c == '{' || c == '[') {
         ++depth;
-      else if ((c == '}' || c == ']') && --depth == 0)
-        break;
+      } else if ((c == '}' || c == ']') && --depth == 0) {
+        end = i + 1;
+      }
     }
-    if (end >= text.size()) throw Error("truncated JSON document at offset " + std::to_string(position));
-    documents.push_back(Json::parse(text.substr(position, end + 1 - position)));
-    position = end + 1;
+    if (end == std::string_view::npos) {
+      if (trailing == nullptr) throw Error("incomplete JSON document at byte " + std::to_string(position));
+      *trailing = std::string(text.substr(position));
+      return documents;
+    }
+    documents.push_back(Json::parse(text.substr(position, end - position)));
+    position = end;
   }
+  if (trailing != nullptr) trailing->clear();
   return documents;
 }
 
