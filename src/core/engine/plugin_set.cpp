@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <ranges>
+#include <algorithm>
 
 #include "engine/host_services.hpp"
 #include "logging/logging.hpp"
@@ -49,13 +49,15 @@ void PluginSet::shutdown() {
   for (Instance& instance : instances_) {
     if (instance.heartbeat.joinable()) instance.heartbeat.join();
   }
-  for (Instance& instance : std::views::reverse(instances_)) {  // last activated first
+  // Last activated first. (Reverse iterators, not std::views::reverse: clang 14 cannot
+  // use libstdc++ 12's ranges.)
+  std::for_each(instances_.rbegin(), instances_.rend(), [](Instance& instance) {
     try {
       instance.plugin->deactivate();
     } catch (...) {
       spdlog::error("{} failed to deactivate: {}", instance.key, current_exception_text());
     }
-  }
+  });
   while (!instances_.empty()) instances_.pop_back();  // destroy last-activated first
   by_key_.clear();
 }
