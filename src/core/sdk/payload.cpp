@@ -110,9 +110,13 @@ Hashes compute_hashes(ByteView bytes) {
 }
 
 Payload read_file_payload(const std::string& path, std::size_t max_size) {
+  // Never open what is not a regular file: opening a device can have effects of its own
+  // (a watchdog arms, a tape rewinds). fstat() after open() closes the race with a swap.
+  struct stat status {};
+  if (::stat(path.c_str(), &status) != 0) throw Error("cannot open " + path + ": " + errno_text());
+  if (!S_ISREG(status.st_mode)) throw Error("not a regular file: " + path);
   FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)};
   if (file.fd < 0) throw Error("cannot open " + path + ": " + errno_text());
-  struct stat status {};
   if (::fstat(file.fd, &status) != 0) throw Error("cannot stat " + path + ": " + errno_text());
   if (!S_ISREG(status.st_mode)) throw Error("not a regular file: " + path);
   auto size = static_cast<std::size_t>(status.st_size);

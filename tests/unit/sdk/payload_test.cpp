@@ -186,6 +186,11 @@ TEST(ReadFilePayload, FifoIsAnErrorNotAHang) {
   EXPECT_NE(message.find(path), std::string::npos) << message;
 }
 
+TEST(ReadFilePayload, DeviceIsRefusedBeforeOpening) {
+  auto message = error_of([&] { read_file_payload("/dev/null", kNoLimit); });
+  EXPECT_NE(message.find("not a regular file: /dev/null"), std::string::npos) << message;
+}
+
 TEST(ReadFilePayload, MissingFileNamesPath) {
   TempDir dir;
   std::string path = dir.path("missing.bin");
