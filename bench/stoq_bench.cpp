@@ -93,11 +93,9 @@ const stoq::Hashes& sample_hashes() {
   return hashes;
 }
 
-void reserve_keys(stoq::Json& object, std::size_t count) { object.get_ref<stoq::Json::object_t&>().reserve(count); }
-
 // What engine::Pipeline (fetch, archive_and_hash, scan, process) builds for
 // `stoq hash -F <file>` with hashpayload, step for step, without the plugin calls.
-// Mirrors src/core/engine/pipeline.cpp as of c1e3ef1: keep it in step when that changes.
+// The entry and document are built by the same lifecycle functions the pipeline calls.
 stoq::Json build_document(const stoq::Json& message, const stoq::Hashes& hashes) {
   using stoq::Json;
   const std::string worker = "hash";
@@ -127,24 +125,9 @@ stoq::Json build_document(const stoq::Json& message, const stoq::Hashes& hashes)
   // process
   Json uuids = Json::array();
   uuids.push_back(stoq::lifecycle::new_uuid());
-  Json result = std::move(entry);
-  reserve_keys(result, result.size() + 8);
-  result["scan"] = std::move(items[0]);
-  result["uuid"] = uuids;
-  result["plugin"] = worker;
-  result["size"] = 4096;
-  Json source_meta = stoq::lifecycle::make_source_meta(message, metadata, result);
-  result["source_meta"] = std::move(source_meta);
-  result["payload_id"] = 0;
-  Json document = Json::object();
-  reserve_keys(document, 6);
-  document["results"] = Json::array();
-  document["results"].push_back(std::move(result));
-  document["plugins"] = Json::object();
-  document["plugins"]["0"] = worker;
-  document["date"] = stoq::lifecycle::iso_now();
-  document["tlp"] = tlp;
-  document["payloads"] = 1;
+  Json result =
+      stoq::lifecycle::finish_entry(std::move(entry), std::move(items[0]), uuids, worker, 4096, message, metadata);
+  Json document = stoq::lifecycle::make_document(std::move(result), worker, tlp);
   return document;
 }
 

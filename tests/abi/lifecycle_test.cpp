@@ -26,14 +26,7 @@ class LifecycleTest : public ::testing::Test {
   CliResult stoq(const std::vector<std::string>& args) { return stoq_test::run_stoq(env, args); }
 
   // Parses stdout; a test failure when it is not a stream of JSON documents.
-  std::vector<OJson> documents(const CliResult& result) {
-    try {
-      return stoq_test::parse_json_stream(result.out);
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << e.what() << "\n" << result.describe();
-      return {};
-    }
-  }
+  std::vector<OJson> documents(const CliResult& result) { return stoq_test::documents_of(result); }
 
   // The marker files the hbconn connector wrote at deactivate.
   std::vector<OJson> markers() {

@@ -31,14 +31,7 @@ class HashCliTest : public ::testing::Test {
 
   CliResult stoq(const std::vector<std::string>& args) { return stoq_test::run_stoq(env, args); }
 
-  std::vector<OJson> documents(const CliResult& result) {
-    try {
-      return stoq_test::parse_json_stream(result.out);
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << e.what() << "\n" << result.describe();
-      return {};
-    }
-  }
+  std::vector<OJson> documents(const CliResult& result) { return stoq_test::documents_of(result); }
 
   // One successful run printing exactly `count` documents.
   std::vector<OJson> run_ok(const std::vector<std::string>& args, std::size_t count) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -333,6 +334,17 @@ inline CliResult run_stoq(const StoqEnv& env, const std::vector<std::string>& ar
 // JSON on stdout
 
 using stoq::testing::parse_json_stream;
+
+/// The documents a finished run printed; a test failure (and none) when stdout is not a
+/// stream of JSON documents.
+inline std::vector<OJson> documents_of(const CliResult& result) {
+  try {
+    return parse_json_stream(result.out);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << e.what() << "\n" << result.describe();
+    return {};
+  }
+}
 
 /// Number of complete top-level documents printed so far (for polling a running process).
 inline std::size_t count_documents(const std::string& text) {

@@ -16,8 +16,6 @@ std::string text_field(const Json& message, const char* key) {
   return it != message.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-void reserve_keys(Json& object, std::size_t count) { object.get_ref<Json::object_t&>().reserve(count); }
-
 }  // namespace
 
 void Pipeline::Errors::add(const std::string& plugin, const std::string& message) {
@@ -61,30 +59,14 @@ bool Pipeline::process(const Json& message, bool has_source) {
     uuids.push_back(lifecycle::new_uuid());
   }
   std::string root_sha1 = work.payload.is_none() ? std::string() : work.payload.hashes().sha1;
+  std::optional<std::size_t> size;
+  if (!work.payload.is_none()) size = work.payload.size();
   bool all_saved = true;
   for (std::size_t i = 0; i < items->size(); ++i) {
-    Json& item = (*items)[i];
-    Json result = i + 1 == items->size() ? std::move(work.entry) : work.entry;  // copies only for lists
-    // ordered_json objects are vectors of pair<const string, json>: growing one copies
-    // (const keys cannot move) every value already in it, so reserve before the big ones.
-    reserve_keys(result, result.size() + 8);
-    result["scan"] = std::move(item);
-    result["uuid"] = uuids;
-    result["plugin"] = settings.worker;
-    if (!work.payload.is_none()) result["size"] = work.payload.size();
-    Json source_meta = lifecycle::make_source_meta(message, settings.metadata, result);
-    result["source_meta"] = std::move(source_meta);
-    result["payload_id"] = 0;
-    // Built key by key: nlohmann's initializer lists would deep-copy the result entry.
-    Json document = Json::object();
-    reserve_keys(document, 6);
-    document["results"] = Json::array();
-    document["results"].push_back(std::move(result));
-    document["plugins"] = Json::object();
-    document["plugins"]["0"] = settings.worker;
-    document["date"] = lifecycle::iso_now();
-    document["tlp"] = tlp;
-    document["payloads"] = 1;
+    Json entry = i + 1 == items->size() ? std::move(work.entry) : work.entry;  // copies only for lists
+    Json result = lifecycle::finish_entry(std::move(entry), std::move((*items)[i]), uuids, settings.worker, size,
+                                          message, settings.metadata);
+    Json document = lifecycle::make_document(std::move(result), settings.worker, tlp);
     Errors document_errors = i + 1 == items->size() ? std::move(work.errors) : work.errors;
     all_saved = save(std::move(document), root_sha1, document_errors) && all_saved;
   }

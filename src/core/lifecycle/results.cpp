@@ -51,6 +51,41 @@ Json make_source_meta(const Json& message, const Json& metadata, Json& entry) {
   return kept;
 }
 
+namespace {
+
+// ordered_json objects are vectors of pair<const string, json>: growing one copies
+// (const keys cannot move) every value already in it, so reserve before the big ones.
+void reserve_keys(Json& object, std::size_t count) { object.get_ref<Json::object_t&>().reserve(count); }
+
+}  // namespace
+
+Json finish_entry(Json entry, Json scan, const Json& uuids, const std::string& worker, std::optional<std::size_t> size,
+                  const Json& message, const Json& metadata) {
+  reserve_keys(entry, entry.size() + 8);
+  entry["scan"] = std::move(scan);
+  entry["uuid"] = uuids;
+  entry["plugin"] = worker;
+  if (size) entry["size"] = *size;
+  Json source_meta = make_source_meta(message, metadata, entry);
+  entry["source_meta"] = std::move(source_meta);
+  entry["payload_id"] = 0;
+  return entry;
+}
+
+Json make_document(Json entry, const std::string& worker, const std::string& tlp) {
+  // Built key by key: nlohmann's initializer lists would deep-copy the entry.
+  Json document = Json::object();
+  reserve_keys(document, 6);
+  document["results"] = Json::array();
+  document["results"].push_back(std::move(entry));
+  document["plugins"] = Json::object();
+  document["plugins"]["0"] = worker;
+  document["date"] = iso_now();
+  document["tlp"] = tlp;
+  document["payloads"] = 1;
+  return document;
+}
+
 bool nested_deeper_than(const Json& value, int limit) {
   if (!value.is_structured()) return false;
   if (limit <= 0) return true;

@@ -3,6 +3,8 @@
 //   source_meta, payload_id}], "plugins": {"0": worker}, "date", "tlp", "payloads"}
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,16 @@ std::string iso_now();
 /// win), minus keys equal to the entry's; filename, magic, ssdeep, path and size
 /// are moved to the entry itself. `entry` gains the promoted keys.
 Json make_source_meta(const Json& message, const Json& metadata, Json& entry);
+
+/// Completes a result entry (archive/path/filename/hashes already in `entry`) in the
+/// original key order: scan, uuid, plugin, size (when `size` is set), source_meta,
+/// payload_id 0.
+Json finish_entry(Json entry, Json scan, const Json& uuids, const std::string& worker, std::optional<std::size_t> size,
+                  const Json& message, const Json& metadata);
+
+/// The combined document of one entry: {"results": [entry], "plugins": {"0": worker},
+/// "date", "tlp", "payloads": 1}.
+Json make_document(Json entry, const std::string& worker, const std::string& tlp);
 
 /// How deep plugin output may nest: deeper output is refused at the plugin boundary,
 /// so everything downstream (flatten, serializers, connectors) recurses a bounded depth.
