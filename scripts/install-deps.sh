@@ -15,6 +15,8 @@ set -euo pipefail
 PACKAGES=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config file python3 zip
+  # the Jinja2 oracle of the template engine's differential test (run with /usr/bin/python3)
+  python3-jinja2
   # libraries
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libssl-dev
   libmagic-dev libmagic-mgc libfuzzy-dev

@@ -1,0 +1,184 @@
+// Python's binary operators on template values.
+#include <cmath>
+
+#include "template/interpreter.hpp"
+#include "template/pyformat.hpp"
+#include "template/text.hpp"
+
+namespace stoq::templating::detail {
+namespace {
+
+[[noreturn]] void unsupported(std::string_view op, const Value& a, const Value& b) {
+  throw Error("unsupported operand type(s) for " + std::string(op) + ": '" + type_name(a) + "' and '" + type_name(b) +
+              "'");
+}
+
+Value repeat(const Value& seq, std::int64_t times, const Interpreter& interp) {
+  if (times <= 0)
+    return seq.is_string() ? Value::borrowed("") : Value::list({}, is_tuple(seq) ? ListKind::Tuple : ListKind::List);
+  if (seq.is_string()) {
+    interp.check_value_size(seq.str().size() * static_cast<std::size_t>(std::min<std::int64_t>(times, 1LL << 40)));
+    std::string out;
+    out.reserve(seq.str().size() * static_cast<std::size_t>(times));
+    for (std::int64_t i = 0; i < times; ++i) out += seq.str();
+    return Value::string(std::move(out));
+  }
+  std::vector<Value> items = iterate(seq);
+  interp.check_value_size(items.size() * sizeof(Value) *
+                          static_cast<std::size_t>(std::min<std::int64_t>(times, 1LL << 40)));
+  std::vector<Value> out;
+  out.reserve(items.size() * static_cast<std::size_t>(times));
+  for (std::int64_t i = 0; i < times; ++i) out.insert(out.end(), items.begin(), items.end());
+  return Value::list(std::move(out), is_tuple(seq) ? ListKind::Tuple : ListKind::List);
+}
+
+void check_overflow(bool overflow) {
+  if (overflow) throw Error("integer overflow (stoq's integers are 64-bit)");
+}
+
+double py_fmod(double a, double b) {
+  double m = std::fmod(a, b);
+  if (m != 0.0 && ((m < 0) != (b < 0))) m += b;
+  if (m == 0.0) m = std::copysign(0.0, b);
+  return m;
+}
+
+Value int_pow(std::int64_t base, std::int64_t exp) {
+  if (exp < 0) {
+    if (base == 0) throw Error("0.0 cannot be raised to a negative power");
+    return Value::floating(std::pow(static_cast<double>(base), static_cast<double>(exp)));
+  }
+  std::int64_t result = 1;
+  std::int64_t b = base;
+  while (exp > 0) {
+    if (exp & 1) check_overflow(__builtin_mul_overflow(result, b, &result));
+    exp >>= 1;
+    if (exp > 0) check_overflow(__builtin_mul_overflow(b, b, &b));
+  }
+  return Value::integer(result);
+}
+
+}  // namespace
+
+Value binary_op(std::string_view op, const Value& a, const Value& b, const Interpreter& interp) {
+  if (op == "~") {
+    std::string out = to_str(a);
+    append_str(out, b);
+    interp.check_value_size(out.size());
+    return Value::string(std::move(out));
+  }
+  const bool numbers = a.is_number() && b.is_number();
+  const bool floats = numbers && (a.is(Kind::Float) || b.is(Kind::Float));
+  if (op == "+") {
+    if (floats) return Value::floating(a.as_double() + b.as_double());
+    if (numbers) {
+      std::int64_t r = 0;
+      check_overflow(__builtin_add_overflow(a.as_int(), b.as_int(), &r));
+      return Value::integer(r);
+    }
+    if (a.is_string() && b.is_string()) {
+      interp.check_value_size(a.str().size() + b.str().size());
+      std::string out(a.str());
+      out += b.str();
+      return Value::string(std::move(out), a.is_safe());
+    }
+    if (a.is_list_like() && b.is_list_like() && is_tuple(a) == is_tuple(b)) {
+      std::vector<Value> out = iterate(a);
+      std::vector<Value> more = iterate(b);
+      interp.check_value_size((out.size() + more.size()) * sizeof(Value));
+      out.insert(out.end(), more.begin(), more.end());
+      return Value::list(std::move(out), is_tuple(a) ? ListKind::Tuple : ListKind::List);
+    }
+    unsupported(op, a, b);
+  }
+  if (op == "-") {
+    if (floats) return Value::floating(a.as_double() - b.as_double());
+    if (numbers) {
+      std::int64_t r = 0;
+      check_overflow(__builtin_sub_overflow(a.as_int(), b.as_int(), &r));
+      return Value::integer(r);
+    }
+    unsupported(op, a, b);
+  }
+  if (op == "*") {
+    if (floats) return Value::floating(a.as_double() * b.as_double());
+    if (numbers) {
+      std::int64_t r = 0;
+      check_overflow(__builtin_mul_overflow(a.as_int(), b.as_int(), &r));
+      return Value::integer(r);
+    }
+    const bool a_int = a.is(Kind::Int) || a.is(Kind::Bool);
+    const bool b_int = b.is(Kind::Int) || b.is(Kind::Bool);
+    if ((a.is_string() || a.is_list_like()) && b_int) return repeat(a, b.as_int(), interp);
+    if ((b.is_string() || b.is_list_like()) && a_int) return repeat(b, a.as_int(), interp);
+    unsupported(op, a, b);
+  }
+  if (op == "/") {
+    if (!numbers) unsupported(op, a, b);
+    if (b.as_double() == 0.0) throw Error("division by zero");
+    if (!floats) {
+      // Python divides ints exactly before rounding: use long double for 64-bit operands.
+      return Value::floating(static_cast<double>(static_cast<long double>(a.as_int()) / b.as_int()));
+    }
+    return Value::floating(a.as_double() / b.as_double());
+  }
+  if (op == "//") {
+    if (!numbers) unsupported(op, a, b);
+    if (b.as_double() == 0.0) throw Error("integer division or modulo by zero");
+    if (floats) return Value::floating(std::floor(a.as_double() / b.as_double()));
+    std::int64_t x = a.as_int();
+    std::int64_t y = b.as_int();
+    if (x == INT64_MIN && y == -1) throw Error("integer overflow (stoq's integers are 64-bit)");
+    std::int64_t q = x / y;
+    if ((x % y != 0) && ((x < 0) != (y < 0))) --q;
+    return Value::integer(q);
+  }
+  if (op == "%") {
+    if (a.is_string()) {
+      std::string out = percent_format(a.str(), b);
+      interp.check_value_size(out.size());
+      return Value::string(std::move(out));
+    }
+    if (!numbers) unsupported(op, a, b);
+    if (b.as_double() == 0.0) throw Error("integer division or modulo by zero");
+    if (floats) return Value::floating(py_fmod(a.as_double(), b.as_double()));
+    std::int64_t x = a.as_int();
+    std::int64_t y = b.as_int();
+    if (y == -1) return Value::integer(0);
+    std::int64_t m = x % y;
+    if (m != 0 && ((m < 0) != (y < 0))) m += y;
+    return Value::integer(m);
+  }
+  if (op == "**") {
+    if (!numbers) unsupported(op, a, b);
+    if (floats) {
+      if (a.as_double() == 0.0 && b.as_double() < 0) throw Error("0.0 cannot be raised to a negative power");
+      return Value::floating(std::pow(a.as_double(), b.as_double()));
+    }
+    return int_pow(a.as_int(), b.as_int());
+  }
+  throw Error("unknown operator " + std::string(op));
+}
+
+bool contains(const Value& container, const Value& item) {
+  if (container.is_string()) {
+    if (!item.is_string()) {
+      throw Error("'in <string>' requires string as left operand, not " + type_name(item));
+    }
+    return container.str().find(item.str()) != std::string_view::npos;
+  }
+  if (container.is_mapping()) {
+    Value ignored;
+    return mapping_get(container, item, ignored);
+  }
+  if (container.is_list_like()) {
+    for (const Value& v : iterate(container)) {
+      if (equals(v, item)) return true;
+    }
+    return false;
+  }
+  if (container.is_undefined()) return false;
+  throw Error("argument of type '" + type_name(container) + "' is not iterable");
+}
+
+}  // namespace stoq::templating::detail

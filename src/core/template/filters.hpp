@@ -1,0 +1,24 @@
+// Jinja2's builtin filters (jinja2/filters.py, 3.1), split by what they work on.
+#pragma once
+
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "template/interpreter.hpp"
+
+namespace stoq::templating::detail {
+
+using FilterTable = std::vector<std::pair<std::string_view, FilterFn>>;
+
+const FilterTable& text_filters();        // filters_text.cpp
+const FilterTable& collection_filters();  // filters_collections.cpp
+
+/// Jinja2's make_attrgetter: "a.b.0" looked up item-first, then attribute.
+Value get_path(const Value& item, std::string_view path);
+/// Python float(str) parsing; false when it is not a float literal.
+bool parse_float(std::string_view s, double& out);
+/// markupsafe.escape.
+std::string html_escape(std::string_view s);
+
+}  // namespace stoq::templating::detail

@@ -1,0 +1,127 @@
+// Renders a parsed template: a tree-walking interpreter with Jinja2's scoping rules
+// (a for-iteration, macro call, with-block and include each get a scope; if does not).
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "stoq/template.hpp"
+#include "template/ast.hpp"
+#include "template/value.hpp"
+
+namespace stoq::templating::detail {
+
+struct Scope {
+  std::vector<std::pair<std::string, Value>> vars;
+  std::shared_ptr<Scope> parent;
+  const Json* context = nullptr;  // the render variables (root scopes with context only)
+
+  [[nodiscard]] const Value* find_local(std::string_view name) const;
+  void set(std::string_view name, Value value);
+};
+using ScopePtr = std::shared_ptr<Scope>;
+
+class Interpreter {
+ public:
+  Interpreter(const Environment& environment, const TemplateLimits& limits);
+
+  /// Renders `parsed` with `vars` (a JSON object) as its context.
+  std::string render(const std::shared_ptr<const ParsedTemplate>& parsed, const Json& vars);
+
+  // ---- services for filters, tests, methods and callables ----
+  Value call(const Value& callee, CallArgs& args);
+  Value apply_filter(const std::string& name, const Value& subject, CallArgs& args);
+  bool apply_test(const std::string& name, const Value& subject, CallArgs& args);
+  /// Counts work toward TemplateLimits::max_steps; throws TemplateError beyond it.
+  void step(std::uint64_t n = 1);
+  /// Throws when a string/list being built would exceed max_value_bytes.
+  void check_value_size(std::size_t bytes) const;
+  [[nodiscard]] const TemplateLimits& limits() const { return limits_; }
+
+  // Macro and caller invocation (called by the Macro callable).
+  Value invoke_macro(const Stmt& macro, const ScopePtr& closure, const std::shared_ptr<const ParsedTemplate>& owner,
+                     CallArgs& args, const Value* caller);
+  /// Loop(...) for `for ... recursive`.
+  Value run_recursive_loop(const Stmt& loop, const ScopePtr& scope, const Value& iterable, int depth);
+
+ private:
+  friend class FrameGuard;
+  struct Frame {
+    const ParsedTemplate* tmpl;
+  };
+
+  // statements
+  void exec_body(const Body& body, const ScopePtr& scope);
+  void exec(const Stmt& stmt, const ScopePtr& scope);
+  void exec_for(const Stmt& stmt, const ScopePtr& scope, const Value& iterable, int depth);
+  void exec_include(const Stmt& stmt, const ScopePtr& scope);
+  Value load_module(const Stmt& stmt, const ScopePtr& scope);
+  void assign(const Expr& target, Value value, const ScopePtr& scope);
+  std::string capture(const Body& body, const ScopePtr& scope);
+
+  // expressions
+  Value eval(const Expr& expr, const ScopePtr& scope);
+  Value eval_inner(const Expr& expr, const ScopePtr& scope);
+  Value eval_filter(const Expr& expr, const ScopePtr& scope, const Value* block_input);
+  Value lookup(const std::string& name, const ScopePtr& scope);
+  void eval_args(const Expr& expr, const ScopePtr& scope, CallArgs& args);
+  Value eval_binary(const Expr& expr, const ScopePtr& scope);
+  Value eval_compare(const Expr& expr, const ScopePtr& scope);
+
+  void write(std::string_view text);
+  void write_value(const Value& v);
+  [[noreturn]] void fail(int line, int column, const std::string& message) const;
+  std::shared_ptr<const ParsedTemplate> load(const std::string& name);
+
+  const Environment& environment_;
+  TemplateLimits limits_;
+  std::string* out_ = nullptr;
+  std::uint64_t steps_ = 0;
+  std::size_t depth_ = 0;
+  std::vector<std::shared_ptr<const ParsedTemplate>> templates_;  // the include/import stack
+  std::vector<ScopePtr> modules_;  // imported templates' scopes: their macros hold them weakly
+  const Json* vars_ = nullptr;
+};
+
+// ---- builtins (builtins.cpp) ----
+/// obj.name with Jinja2's rule (attribute first, then item). Undefined when absent;
+/// throws for attributes of undefined values.
+Value get_attribute(const Value& obj, std::string_view name);
+/// obj[key] with Jinja2's rule (item first, then attribute).
+Value get_item(const Value& obj, const Value& key);
+Value get_slice(const Value& obj, const Value& start, const Value& stop, const Value& step);
+/// range, dict, namespace, cycler, joiner; Undefined when not a global.
+Value global_function(std::string_view name);
+
+// ---- python arithmetic (arith.cpp) ----
+Value binary_op(std::string_view op, const Value& a, const Value& b, const Interpreter& interp);
+bool contains(const Value& container, const Value& item);
+
+// ---- filters and tests (filters*.cpp, tests.cpp) ----
+using FilterFn = Value (*)(Interpreter&, const Value&, CallArgs&);
+using TestFn = bool (*)(Interpreter&, const Value&, CallArgs&);
+[[nodiscard]] FilterFn find_filter(std::string_view name);
+[[nodiscard]] TestFn find_test(std::string_view name);
+
+/// Binds call arguments to named parameters (Python-style), with defaults.
+class Args {
+ public:
+  /// Unexpected arguments are an error unless `variadic` (then they land in rest/extra_kwargs).
+  Args(CallArgs& args, std::string_view function, std::initializer_list<std::string_view> params,
+       bool variadic = false);
+  /// The argument for parameter i, or `fallback` when not given (by value: fallbacks are temporaries).
+  [[nodiscard]] Value get(std::size_t i, const Value& fallback) const;
+  [[nodiscard]] bool has(std::size_t i) const { return given_[i] != nullptr; }
+  /// Extra positional arguments beyond params (when the function takes *args).
+  std::vector<Value> rest;
+  std::vector<std::pair<std::string, Value>> extra_kwargs;
+
+ private:
+  std::vector<const Value*> given_;
+};
+
+}  // namespace stoq::templating::detail

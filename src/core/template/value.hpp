@@ -1,0 +1,162 @@
+// The values a template computes with: Python's data model, as Jinja2 sees it.
+//
+// Values from the render variables are borrowed, never copied: a JSON array or object
+// is a pointer into the caller's document (which outlives the render) and strings are
+// views into it. Values built while rendering own their data through `owner`.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "stoq/json.hpp"
+
+namespace stoq::templating::detail {
+
+class Value;
+class Interpreter;
+
+enum class Kind : std::uint8_t {
+  Undefined,
+  None,
+  Bool,
+  Int,
+  Float,
+  String,
+  List,        // owned: list, tuple or a dict view
+  Dict,        // owned dict (also namespace())
+  JsonArray,   // borrowed JSON array
+  JsonObject,  // borrowed JSON object
+  Callable,    // macro, bound method, global function
+  Object,      // loop, cycler, joiner
+};
+
+// How an owned list prints: [..], (..), dict_keys([..]), ...
+enum class ListKind : std::uint8_t { List, Tuple, Keys, Values, Items, Group };  // Group: groupby's (grouper, list)
+
+struct CallArgs {
+  std::vector<Value> positional;
+  std::vector<std::pair<std::string, Value>> keyword;
+};
+
+class Callable {
+ public:
+  virtual ~Callable() = default;
+  virtual Value call(Interpreter& interp, CallArgs& args) = 0;
+  [[nodiscard]] virtual std::string repr() const = 0;
+};
+
+class Object {
+ public:
+  virtual ~Object() = default;
+  /// Undefined when there is no such attribute.
+  virtual Value getattr(std::string_view name);
+  /// obj(...): throws "not callable" unless overridden (the loop object of a recursive for is).
+  virtual Value call(Interpreter& interp, CallArgs& args);
+  [[nodiscard]] virtual std::string repr() const = 0;
+};
+
+struct ListData;
+struct DictData;
+
+class Value {
+ public:
+  Value() = default;  // Undefined, with no hint
+
+  static Value undefined(std::string hint);
+  static Value none();
+  static Value boolean(bool b);
+  static Value integer(std::int64_t i);
+  static Value floating(double f);
+  static Value string(std::string s, bool safe = false);
+  /// A view the caller guarantees outlives the render (template literals, the vars document).
+  static Value borrowed(std::string_view s, bool safe = false);
+  static Value list(std::vector<Value> items, ListKind kind = ListKind::List);
+  static Value dict(std::shared_ptr<DictData> data);
+  static Value from_json(const Json& json);
+  static Value callable(std::shared_ptr<Callable> fn);
+  static Value object(std::shared_ptr<Object> obj);
+
+  [[nodiscard]] Kind kind() const { return kind_; }
+  [[nodiscard]] bool is(Kind k) const { return kind_ == k; }
+  [[nodiscard]] bool is_undefined() const { return kind_ == Kind::Undefined; }
+  [[nodiscard]] bool is_none() const { return kind_ == Kind::None; }
+  [[nodiscard]] bool is_string() const { return kind_ == Kind::String; }
+  [[nodiscard]] bool is_number() const { return kind_ == Kind::Int || kind_ == Kind::Float || kind_ == Kind::Bool; }
+  [[nodiscard]] bool is_list_like() const { return kind_ == Kind::List || kind_ == Kind::JsonArray; }
+  [[nodiscard]] bool is_mapping() const { return kind_ == Kind::Dict || kind_ == Kind::JsonObject; }
+  [[nodiscard]] bool is_safe() const { return kind_ == Kind::String && flags_ != 0; }
+
+  [[nodiscard]] bool as_bool() const { return b_; }
+  [[nodiscard]] std::int64_t as_int() const { return kind_ == Kind::Bool ? static_cast<std::int64_t>(b_) : i_; }
+  [[nodiscard]] double as_double() const;
+  [[nodiscard]] std::string_view str() const { return str_; }
+  [[nodiscard]] const Json& json() const { return *json_; }
+  [[nodiscard]] ListKind list_kind() const { return static_cast<ListKind>(flags_); }
+  [[nodiscard]] const std::vector<Value>& list_items() const;
+  [[nodiscard]] std::vector<Value>& mutable_list_items() const;
+  [[nodiscard]] DictData& dict_data() const;
+  [[nodiscard]] Callable& callable_ref() const;
+  [[nodiscard]] Object& object_ref() const;
+  /// The reason an Undefined exists ("'x' is undefined"), for error messages.
+  [[nodiscard]] std::string undefined_hint() const;
+  /// Identity for `is sameas` on containers.
+  [[nodiscard]] const void* identity() const;
+
+ private:
+  Kind kind_ = Kind::Undefined;
+  std::uint8_t flags_ = 0;  // String: safe (Markup); List: ListKind
+  union {
+    bool b_;
+    std::int64_t i_ = 0;
+    double f_;
+    const Json* json_;
+  };
+  std::string_view str_;
+  std::shared_ptr<void> owner_;
+};
+
+struct ListData {
+  std::vector<Value> items;
+};
+
+// An insertion-ordered dict with Python key equality. Small dicts are the norm in
+// templates, so lookup is linear.
+struct DictData {
+  std::vector<std::pair<Value, Value>> items;
+  bool is_namespace = false;
+  [[nodiscard]] const Value* find(const Value& key) const;
+  void set(const Value& key, Value value);
+};
+
+// ---- Python semantics --------------------------------------------------------------
+/// A tuple (groupby's groups are tuples too).
+[[nodiscard]] bool is_tuple(const Value& v);
+[[nodiscard]] bool truthy(const Value& v);
+/// str(v).
+[[nodiscard]] std::string to_str(const Value& v);
+void append_str(std::string& out, const Value& v);
+/// repr(v).
+[[nodiscard]] std::string repr(const Value& v);
+void append_repr(std::string& out, const Value& v);
+/// Python float repr: 0.1, 1e-05, 1e+16, 3.0, inf, nan.
+[[nodiscard]] std::string float_repr(double f);
+/// ==, with Python's rules (1 == 1.0 == True, [1] != (1,), dicts unordered).
+[[nodiscard]] bool equals(const Value& a, const Value& b);
+/// <0, 0, >0; throws stoq::Error when Python would raise TypeError.
+[[nodiscard]] int compare(const Value& a, const Value& b);
+/// The Python type name, for messages: 'int', 'dict object', ...
+[[nodiscard]] std::string type_name(const Value& v);
+
+/// Elements of an iterable: list items, dict keys, string characters. Throws for non-iterables.
+[[nodiscard]] std::vector<Value> iterate(const Value& v);
+/// len(v); throws for values without a length.
+[[nodiscard]] std::int64_t length(const Value& v);
+/// Mapping helpers (Dict or JsonObject): lookup by key, and (key, value) pairs.
+[[nodiscard]] bool mapping_get(const Value& m, const Value& key, Value& out);
+[[nodiscard]] std::vector<std::pair<Value, Value>> mapping_items(const Value& m);
+
+}  // namespace stoq::templating::detail
