@@ -1,6 +1,7 @@
 // Python's binary operators on template values.
 #include <cmath>
 
+#include "template/filters.hpp"
 #include "template/interpreter.hpp"
 #include "template/pyformat.hpp"
 #include "template/text.hpp"
@@ -78,9 +79,11 @@ Value binary_op(std::string_view op, const Value& a, const Value& b, const Inter
     }
     if (a.is_string() && b.is_string()) {
       interp.check_value_size(a.str().size() + b.str().size());
-      std::string out(a.str());
-      out += b.str();
-      return Value::string(std::move(out), a.is_safe());
+      // Markup + str escapes the str (markupsafe), either way round.
+      bool safe = a.is_safe() || b.is_safe();
+      std::string out = safe && !a.is_safe() ? html_escape(a.str()) : std::string(a.str());
+      out += safe && !b.is_safe() ? html_escape(b.str()) : std::string(b.str());
+      return Value::string(std::move(out), safe);
     }
     if (a.is_list_like() && b.is_list_like() && is_tuple(a) == is_tuple(b)) {
       std::vector<Value> out = iterate(a);

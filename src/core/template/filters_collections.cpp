@@ -91,17 +91,18 @@ Value do_dictsort(Interpreter& in, const Value& v, CallArgs& args) {
   std::vector<std::pair<Value, Value>> items = mapping_items(v);
   in.step(items.size());
   const bool by_key = by == "key";
-  std::stable_sort(items.begin(), items.end(), [&](const auto& x, const auto& y) {
-    Value kx = by_key ? x.first : x.second;
-    Value ky = by_key ? y.first : y.second;
-    if (ignore_case) {
-      kx = lowered(kx);
-      ky = lowered(ky);
-    }
-    return reverse ? compare(ky, kx) < 0 : compare(kx, ky) < 0;
+  std::vector<std::pair<Value, std::size_t>> keys;  // sort keys computed once
+  keys.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const Value& key = by_key ? items[i].first : items[i].second;
+    keys.emplace_back(ignore_case ? lowered(key) : key, i);
+  }
+  std::stable_sort(keys.begin(), keys.end(), [&](const auto& x, const auto& y) {
+    return reverse ? compare(y.first, x.first) < 0 : compare(x.first, y.first) < 0;
   });
   std::vector<Value> out;
-  for (auto& [k, val] : items) out.push_back(Value::list({k, val}, ListKind::Tuple));
+  out.reserve(keys.size());
+  for (const auto& [key, i] : keys) out.push_back(Value::list({items[i].first, items[i].second}, ListKind::Tuple));
   return Value::list(std::move(out));
 }
 

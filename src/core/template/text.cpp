@@ -148,8 +148,39 @@ std::string map_chars(std::string_view s, F f) {
 }
 }  // namespace
 
-std::string upper(std::string_view s) { return map_chars(s, to_upper); }
-std::string lower(std::string_view s) { return map_chars(s, to_lower); }
+// Python applies Unicode's full case mappings: a few characters become several.
+std::string upper(std::string_view s) {
+  if (is_ascii(s)) return map_chars(s, to_upper);
+  static const std::pair<char32_t, std::u32string_view> kSpecial[] = {
+      {0xDF, U"SS"},    {0xFB00, U"FF"}, {0xFB01, U"FI"}, {0xFB02, U"FL"},    {0xFB03, U"FFI"},
+      {0xFB04, U"FFL"}, {0xFB05, U"ST"}, {0xFB06, U"ST"}, {0x149, U"\u02BCN"}};
+  std::u32string out;
+  for (char32_t c : decode_utf8(s)) {
+    bool special = false;
+    for (const auto& [from, to] : kSpecial) {
+      if (c == from) {
+        out += to;
+        special = true;
+        break;
+      }
+    }
+    if (!special) out.push_back(to_upper(c));
+  }
+  return encode_utf8(out);
+}
+
+std::string lower(std::string_view s) {
+  if (is_ascii(s)) return map_chars(s, to_lower);
+  std::u32string out;
+  for (char32_t c : decode_utf8(s)) {
+    if (c == 0x130) {
+      out += U"i\u0307";  // LATIN CAPITAL LETTER I WITH DOT ABOVE
+    } else {
+      out.push_back(to_lower(c));
+    }
+  }
+  return encode_utf8(out);
+}
 
 // Jinja2's do_title: split on r"([-\s({\[<]+)", each piece's first character upper-cased,
 // the rest lower-cased.
