@@ -14,6 +14,13 @@ using FilterTable = std::vector<std::pair<std::string_view, FilterFn>>;
 const FilterTable& text_filters();        // filters_text.cpp
 const FilterTable& collection_filters();  // filters_collections.cpp
 
+// filters_layout.cpp
+Value do_truncate(Interpreter& in, const Value& v, CallArgs& args);
+Value do_indent(Interpreter& in, const Value& v, CallArgs& args);
+Value do_wordwrap(Interpreter& in, const Value& v, CallArgs& args);
+Value do_center(Interpreter& in, const Value& v, CallArgs& args);
+Value do_pprint(Interpreter& in, const Value& v, CallArgs& args);
+
 /// Jinja2's make_attrgetter: "a.b.0" looked up item-first, then attribute.
 Value get_path(const Value& item, std::string_view path);
 /// Python float(str) parsing; false when it is not a float literal.

@@ -96,6 +96,12 @@ Value get_item(const Value& obj, const Value& key);
 Value get_slice(const Value& obj, const Value& start, const Value& stop, const Value& step);
 /// range, dict, namespace, cycler, joiner; Undefined when not a global.
 Value global_function(std::string_view name);
+/// A bound str/dict/list method (methods.cpp); Undefined when the type has no such method.
+Value find_method(const Value& obj, std::string_view name);
+/// Argument checks shared by methods and globals: Python's TypeError wording.
+std::int64_t int_arg(const Value& v, const char* what);
+std::string str_arg(const Value& v, const char* what);
+using MethodFn = Value (*)(Interpreter&, const Value&, CallArgs&);
 
 // ---- python arithmetic (arith.cpp) ----
 Value binary_op(std::string_view op, const Value& a, const Value& b, const Interpreter& interp);
