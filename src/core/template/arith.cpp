@@ -34,7 +34,7 @@ Value repeat(const Value& seq, std::int64_t times, const Interpreter& interp) {
 }
 
 void check_overflow(bool overflow) {
-  if (overflow) throw Error("integer overflow (stoq's integers are 64-bit)");
+  if (overflow) throw Error("integer overflow (stoq's integers are 128-bit)");
 }
 
 double py_fmod(double a, double b) {
@@ -44,19 +44,19 @@ double py_fmod(double a, double b) {
   return m;
 }
 
-Value int_pow(std::int64_t base, std::int64_t exp) {
+Value int_pow(Int128 base, Int128 exp) {
   if (exp < 0) {
     if (base == 0) throw Error("0.0 cannot be raised to a negative power");
     return Value::floating(std::pow(static_cast<double>(base), static_cast<double>(exp)));
   }
-  std::int64_t result = 1;
-  std::int64_t b = base;
+  Int128 result = 1;
+  Int128 b = base;
   while (exp > 0) {
     if (exp & 1) check_overflow(__builtin_mul_overflow(result, b, &result));
     exp >>= 1;
     if (exp > 0) check_overflow(__builtin_mul_overflow(b, b, &b));
   }
-  return Value::integer(result);
+  return Value::wide(result);
 }
 
 }  // namespace
@@ -73,9 +73,9 @@ Value binary_op(std::string_view op, const Value& a, const Value& b, const Inter
   if (op == "+") {
     if (floats) return Value::floating(a.as_double() + b.as_double());
     if (numbers) {
-      std::int64_t r = 0;
-      check_overflow(__builtin_add_overflow(a.as_int(), b.as_int(), &r));
-      return Value::integer(r);
+      Int128 r = 0;
+      check_overflow(__builtin_add_overflow(a.as_wide(), b.as_wide(), &r));
+      return Value::wide(r);
     }
     if (a.is_string() && b.is_string()) {
       interp.check_value_size(a.str().size() + b.str().size());
@@ -97,18 +97,18 @@ Value binary_op(std::string_view op, const Value& a, const Value& b, const Inter
   if (op == "-") {
     if (floats) return Value::floating(a.as_double() - b.as_double());
     if (numbers) {
-      std::int64_t r = 0;
-      check_overflow(__builtin_sub_overflow(a.as_int(), b.as_int(), &r));
-      return Value::integer(r);
+      Int128 r = 0;
+      check_overflow(__builtin_sub_overflow(a.as_wide(), b.as_wide(), &r));
+      return Value::wide(r);
     }
     unsupported(op, a, b);
   }
   if (op == "*") {
     if (floats) return Value::floating(a.as_double() * b.as_double());
     if (numbers) {
-      std::int64_t r = 0;
-      check_overflow(__builtin_mul_overflow(a.as_int(), b.as_int(), &r));
-      return Value::integer(r);
+      Int128 r = 0;
+      check_overflow(__builtin_mul_overflow(a.as_wide(), b.as_wide(), &r));
+      return Value::wide(r);
     }
     const bool a_int = a.is(Kind::Int) || a.is(Kind::Bool);
     const bool b_int = b.is(Kind::Int) || b.is(Kind::Bool);
@@ -121,7 +121,8 @@ Value binary_op(std::string_view op, const Value& a, const Value& b, const Inter
     if (b.as_double() == 0.0) throw Error("division by zero");
     if (!floats) {
       // Python divides ints exactly before rounding: use long double for 64-bit operands.
-      return Value::floating(static_cast<double>(static_cast<long double>(a.as_int()) / b.as_int()));
+      return Value::floating(
+          static_cast<double>(static_cast<long double>(a.as_wide()) / static_cast<long double>(b.as_wide())));
     }
     return Value::floating(a.as_double() / b.as_double());
   }
@@ -129,12 +130,16 @@ Value binary_op(std::string_view op, const Value& a, const Value& b, const Inter
     if (!numbers) unsupported(op, a, b);
     if (b.as_double() == 0.0) throw Error("integer division or modulo by zero");
     if (floats) return Value::floating(std::floor(a.as_double() / b.as_double()));
-    std::int64_t x = a.as_int();
-    std::int64_t y = b.as_int();
-    if (x == INT64_MIN && y == -1) throw Error("integer overflow (stoq's integers are 64-bit)");
-    std::int64_t q = x / y;
+    Int128 x = a.as_wide();
+    Int128 y = b.as_wide();
+    if (y == -1) {
+      Int128 r = 0;
+      check_overflow(__builtin_sub_overflow(Int128(0), x, &r));
+      return Value::wide(r);
+    }
+    Int128 q = x / y;
     if ((x % y != 0) && ((x < 0) != (y < 0))) --q;
-    return Value::integer(q);
+    return Value::wide(q);
   }
   if (op == "%") {
     if (a.is_string()) {
@@ -145,12 +150,12 @@ Value binary_op(std::string_view op, const Value& a, const Value& b, const Inter
     if (!numbers) unsupported(op, a, b);
     if (b.as_double() == 0.0) throw Error("integer division or modulo by zero");
     if (floats) return Value::floating(py_fmod(a.as_double(), b.as_double()));
-    std::int64_t x = a.as_int();
-    std::int64_t y = b.as_int();
+    Int128 x = a.as_wide();
+    Int128 y = b.as_wide();
     if (y == -1) return Value::integer(0);
-    std::int64_t m = x % y;
+    Int128 m = x % y;
     if (m != 0 && ((m < 0) != (y < 0))) m += y;
-    return Value::integer(m);
+    return Value::wide(m);
   }
   if (op == "**") {
     if (!numbers) unsupported(op, a, b);
@@ -158,7 +163,7 @@ Value binary_op(std::string_view op, const Value& a, const Value& b, const Inter
       if (a.as_double() == 0.0 && b.as_double() < 0) throw Error("0.0 cannot be raised to a negative power");
       return Value::floating(std::pow(a.as_double(), b.as_double()));
     }
-    return int_pow(a.as_int(), b.as_int());
+    return int_pow(a.as_wide(), b.as_wide());
   }
   throw Error("unknown operator " + std::string(op));
 }

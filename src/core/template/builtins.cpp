@@ -90,7 +90,7 @@ Value get_item(const Value& obj, const Value& key) {
   if (obj.is_mapping()) {
     Value out;
     if (mapping_get(obj, key, out)) return out;
-  } else if ((obj.is_list_like() || obj.is_string()) && (key.is(Kind::Int) || key.is(Kind::Bool))) {
+  } else if ((is_indexable(obj) || obj.is_string()) && (key.is(Kind::Int) || key.is(Kind::Bool))) {
     std::int64_t i = key.as_int();
     if (obj.is(Kind::JsonArray)) {
       if (normalize_index(i, static_cast<std::int64_t>(obj.json().size()))) {
@@ -116,14 +116,18 @@ Value get_item(const Value& obj, const Value& key) {
 
 Value get_slice(const Value& obj, const Value& start_v, const Value& stop_v, const Value& step_v) {
   if (obj.is_undefined()) throw Error(obj.undefined_hint());
-  const auto opt = [](const Value& v, const char* what) -> std::optional<std::int64_t> {
+  // What Python refuses (TypeError) Jinja2's getitem turns into an undefined value.
+  const Value not_sliceable = Value::undefined(object_desc(obj) + " has no element slice");
+  const auto is_index = [](const Value& v) { return v.is_none() || v.is(Kind::Int) || v.is(Kind::Bool); };
+  if (!is_index(start_v) || !is_index(stop_v) || !is_index(step_v)) return not_sliceable;
+  if (!obj.is_string() && !is_indexable(obj)) return not_sliceable;
+  const auto opt = [](const Value& v) -> std::optional<std::int64_t> {
     if (v.is_none()) return std::nullopt;
-    if (v.is(Kind::Int) || v.is(Kind::Bool)) return v.as_int();
-    throw Error(std::string("slice ") + what + " must be an integer or None, not " + type_name(v));
+    return v.as_int();
   };
-  std::optional<std::int64_t> start = opt(start_v, "start");
-  std::optional<std::int64_t> stop = opt(stop_v, "stop");
-  std::int64_t step = opt(step_v, "step").value_or(1);
+  std::optional<std::int64_t> start = opt(start_v);
+  std::optional<std::int64_t> stop = opt(stop_v);
+  std::int64_t step = opt(step_v).value_or(1);
   if (step == 0) throw Error("slice step cannot be zero");
 
   std::u32string chars;
@@ -131,10 +135,8 @@ Value get_slice(const Value& obj, const Value& start_v, const Value& stop_v, con
   bool is_str = obj.is_string();
   if (is_str) {
     chars = decode_utf8(obj.str());
-  } else if (obj.is_list_like()) {
-    items = iterate(obj);
   } else {
-    throw Error("'" + type_name(obj) + "' object is not subscriptable");
+    items = iterate(obj);
   }
   const auto size = static_cast<std::int64_t>(is_str ? chars.size() : items.size());
   // CPython's PySlice_AdjustIndices.

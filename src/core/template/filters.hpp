@@ -22,7 +22,8 @@ Value do_center(Interpreter& in, const Value& v, CallArgs& args);
 Value do_pprint(Interpreter& in, const Value& v, CallArgs& args);
 
 /// Jinja2's make_attrgetter: "a.b.0" looked up item-first, then attribute.
-Value get_path(const Value& item, std::string_view path);
+/// A `default` (when not None) replaces an undefined value after every step, as in Jinja2.
+Value get_path(const Value& item, std::string_view path, const Value* fallback = nullptr);
 /// Python float(str) parsing; false when it is not a float literal.
 bool parse_float(std::string_view s, double& out);
 /// markupsafe.escape.

@@ -8,7 +8,7 @@
 
 namespace stoq::templating::detail {
 
-Value get_path(const Value& item, std::string_view path) {
+Value get_path(const Value& item, std::string_view path, const Value* fallback) {
   Value current = item;
   std::size_t start = 0;
   while (true) {
@@ -17,6 +17,7 @@ Value get_path(const Value& item, std::string_view path) {
     bool digits = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
     current = digits ? get_item(current, Value::integer(std::stoll(std::string(part))))
                      : get_item(current, Value::string(std::string(part)));
+    if (fallback != nullptr && !fallback->is_none() && current.is_undefined()) current = *fallback;
     if (dot == std::string_view::npos) return current;
     start = dot + 1;
   }
@@ -32,7 +33,7 @@ Value key_of(const Value& item, const Value& attribute, bool ignore_case, const 
   if (attribute.is(Kind::Int)) {
     key = get_item(item, attribute);
   } else if (!attribute.is_none() && !attribute.is_undefined()) {
-    key = get_path(item, to_str(attribute));
+    key = get_path(item, to_str(attribute), fallback);
   }
   if (fallback != nullptr && !fallback->is_none() && key.is_undefined()) key = *fallback;
   return ignore_case ? lowered(key) : key;
@@ -121,7 +122,7 @@ Value do_unique(Interpreter& in, const Value& v, CallArgs& args) {
     seen.push_back(key);
     out.push_back(item);
   }
-  return Value::list(std::move(out));
+  return Value::list(std::move(out), ListKind::Iterator);
 }
 
 Value min_or_max(Interpreter& in, const Value& v, CallArgs& args, bool want_max) {
@@ -184,7 +185,7 @@ Value select(Interpreter& in, const Value& v, CallArgs& args, bool keep, bool by
     test_args.keyword = args.keyword;
   }
   std::vector<Value> out;
-  if (v.is_undefined()) return Value::list({});
+  if (v.is_undefined()) return Value::list({}, ListKind::Iterator);
   for (const Value& item : sequence(in, v)) {
     Value subject = by_attribute ? get_path(item, to_str(attribute)) : item;
     bool ok = false;
@@ -196,7 +197,7 @@ Value select(Interpreter& in, const Value& v, CallArgs& args, bool keep, bool by
     }
     if (ok == keep) out.push_back(item);
   }
-  return Value::list(std::move(out));
+  return Value::list(std::move(out), ListKind::Iterator);
 }
 
 Value do_map(Interpreter& in, const Value& v, CallArgs& args) {
@@ -213,20 +214,20 @@ Value do_map(Interpreter& in, const Value& v, CallArgs& args) {
         throw Error("Unexpected keyword argument '" + k + "'");
     }
     if (attribute.is_undefined()) throw Error("map requires a filter argument");
-    if (!truthy(v)) return Value::list({});
+    if (!truthy(v)) return Value::list({}, ListKind::Iterator);
     for (const Value& item : sequence(in, v)) out.push_back(key_of(item, attribute, false, &fallback));
-    return Value::list(std::move(out));
+    return Value::list(std::move(out), ListKind::Iterator);
   }
   std::string filter = to_str(args.positional[0]);
   CallArgs rest;
   rest.positional.assign(args.positional.begin() + 1, args.positional.end());
   rest.keyword = args.keyword;
-  if (!truthy(v)) return Value::list({});
+  if (!truthy(v)) return Value::list({}, ListKind::Iterator);
   for (const Value& item : sequence(in, v)) {
     CallArgs copy = rest;
     out.push_back(in.apply_filter(filter, item, copy));
   }
-  return Value::list(std::move(out));
+  return Value::list(std::move(out), ListKind::Iterator);
 }
 
 Value do_batch(Interpreter& in, const Value& v, CallArgs& args) {
@@ -251,7 +252,7 @@ Value do_batch(Interpreter& in, const Value& v, CallArgs& args) {
     }
     out.push_back(Value::list(std::move(tmp)));
   }
-  return Value::list(std::move(out));
+  return Value::list(std::move(out), ListKind::Iterator);
 }
 
 Value do_slice(Interpreter& in, const Value& v, CallArgs& args) {
@@ -274,7 +275,7 @@ Value do_slice(Interpreter& in, const Value& v, CallArgs& args) {
     if (!fill.is_none() && n >= extra) part.push_back(fill);
     out.push_back(Value::list(std::move(part)));
   }
-  return Value::list(std::move(out));
+  return Value::list(std::move(out), ListKind::Iterator);
 }
 
 Value do_groupby(Interpreter& in, const Value& v, CallArgs& args) {
@@ -326,6 +327,7 @@ Value do_last(Interpreter& /*in*/, const Value& v, CallArgs& args) {
   if (v.is(Kind::JsonArray))
     return v.json().empty() ? Value::undefined("No last item, sequence was empty.") : Value::from_json(v.json().back());
   if (v.is_undefined()) throw Error("'Undefined' object is not reversible");
+  if (v.is(Kind::List) && v.list_kind() == ListKind::Iterator) throw Error("'generator' object is not reversible");
   std::vector<Value> items = iterate(v);
   if (items.empty()) return Value::undefined("No last item, sequence was empty.");
   return items.back();
@@ -340,7 +342,7 @@ Value do_reverse(Interpreter& in, const Value& v, CallArgs& args) {
   }
   std::vector<Value> items = sequence(in, v);
   std::reverse(items.begin(), items.end());
-  return Value::list(std::move(items));
+  return Value::list(std::move(items), ListKind::Iterator);
 }
 
 Value do_list(Interpreter& in, const Value& v, CallArgs& args) {
@@ -350,12 +352,12 @@ Value do_list(Interpreter& in, const Value& v, CallArgs& args) {
 
 Value do_items(Interpreter& in, const Value& v, CallArgs& args) {
   Args a(args, "items", {});
-  if (v.is_undefined()) return Value::list({});
+  if (v.is_undefined()) return Value::list({}, ListKind::Iterator);
   if (!v.is_mapping()) throw Error("Can only get item pairs from a mapping.");
   std::vector<Value> out;
   for (auto& [k, val] : mapping_items(v)) out.push_back(Value::list({k, val}, ListKind::Tuple));
   in.step(out.size());
-  return Value::list(std::move(out));
+  return Value::list(std::move(out), ListKind::Iterator);
 }
 
 Value do_keys(Interpreter& in, const Value& v, CallArgs& args) {

@@ -62,7 +62,7 @@ std::string text_of(const Value& v) { return to_str(v); }
 Value str_result(std::string s, bool safe = false) { return Value::string(std::move(s), safe); }
 
 // Python int(str, base).
-bool parse_int(std::string_view s, int base, std::int64_t& out) {
+bool parse_int(std::string_view s, int base, Int128& out) {
   std::string text = strip(s, true, true);
   bool negative = false;
   std::size_t i = 0;
@@ -83,28 +83,24 @@ bool parse_int(std::string_view s, int base, std::int64_t& out) {
     digits.push_back(text[i]);
   }
   if (digits.empty()) return false;
-  unsigned long long magnitude = 0;
+  Int128 value = 0;
   for (char c : digits) {
     int d = std::isdigit(static_cast<unsigned char>(c))   ? c - '0'
             : std::isalpha(static_cast<unsigned char>(c)) ? (c | 0x20) - 'a' + 10
                                                           : 99;
     if (d >= base) return false;
-    if (magnitude > (ULLONG_MAX - static_cast<unsigned>(d)) / static_cast<unsigned>(base)) {
-      throw Error("integer literal too large (stoq's integers are 64-bit)");
+    if (__builtin_mul_overflow(value, base, &value) || __builtin_add_overflow(value, d, &value)) {
+      throw Error("integer literal too large (stoq's integers are 128-bit)");
     }
-    magnitude = magnitude * static_cast<unsigned>(base) + static_cast<unsigned>(d);
   }
-  if (magnitude > static_cast<unsigned long long>(INT64_MAX) + (negative ? 1 : 0)) {
-    throw Error("integer literal too large (stoq's integers are 64-bit)");
-  }
-  out = negative ? static_cast<std::int64_t>(0ULL - magnitude) : static_cast<std::int64_t>(magnitude);
+  out = negative ? -value : value;
   return true;
 }
 
 Value float_to_int(double f) {
   if (!std::isfinite(f)) throw Error("cannot convert float infinity or NaN to integer");
-  if (std::fabs(f) >= 9.2e18) throw Error("integer overflow (stoq's integers are 64-bit)");
-  return Value::integer(static_cast<std::int64_t>(f));
+  if (std::fabs(f) >= 1.7e38) throw Error("integer overflow (stoq's integers are 128-bit)");
+  return Value::wide(static_cast<Int128>(f));
 }
 
 // Python's round(x, n) for floats: correctly rounded, ties to even.
@@ -129,11 +125,12 @@ Value do_round(Interpreter& /*in*/, const Value& v, CallArgs& args) {
   if (method != "common" && method != "ceil" && method != "floor") {
     throw Error("method must be common, ceil or floor");
   }
+  if (v.is_undefined()) throw Error(v.undefined_hint());
   if (!v.is_number()) throw Error("type " + type_name(v) + " doesn't define __round__ method");
   if (method == "common") {
     if (!v.is(Kind::Float)) {
-      if (precision >= 0) return Value::integer(v.as_int());
-      double r = round_float(static_cast<double>(v.as_int()), precision);
+      if (precision >= 0) return Value::wide(v.as_wide());
+      double r = round_float(static_cast<double>(v.as_wide()), precision);
       return float_to_int(r);
     }
     return Value::floating(round_float(v.as_double(), precision));
@@ -163,14 +160,16 @@ Value do_filesizeformat(Interpreter& /*in*/, const Value& v, CallArgs& args) {
     if (!std::isfinite(bytes)) throw Error("cannot convert float infinity or NaN to integer");
     return str_result(std::to_string(static_cast<std::int64_t>(bytes)) + " Bytes");
   }
-  double unit = base;
+  // Python compares the float with the exact integer base**k; long double holds 1000**9
+  // and 1024**9 exactly (their odd parts fit 64 bits).
+  long double unit = base;
   const char* prefix = nullptr;
   for (int i = 0; i < 8; ++i) {
-    unit = std::pow(base, i + 2);
+    unit = std::pow(static_cast<long double>(base), static_cast<long double>(i + 2));
     prefix = binary ? kBinary[i] : kDecimal[i];
-    if (bytes < unit) break;
+    if (static_cast<long double>(bytes) < unit) break;
   }
-  return str_result(format_fixed(base * bytes / unit, 1) + " " + prefix);
+  return str_result(format_fixed(base * bytes / static_cast<double>(unit), 1) + " " + prefix);
 }
 
 std::string html_unescape(std::string_view s) {
@@ -325,13 +324,14 @@ Value do_int(Interpreter& /*in*/, const Value& v, CallArgs& args) {
   Args a(args, "int", {"default", "base"});
   Value fallback = a.get(0, Value::integer(0));
   std::int64_t base = a.get(1, Value::integer(10)).as_int();
+  if (v.is_undefined()) throw Error(v.undefined_hint());  // Undefined.__int__ raises
   if (v.is(Kind::Int)) return v;
-  if (v.is(Kind::Bool)) return Value::integer(v.as_int());
+  if (v.is(Kind::Bool)) return Value::wide(v.as_wide());
   if (v.is(Kind::Float)) return float_to_int(v.as_double());
   if (v.is_string()) {
-    std::int64_t out = 0;
+    Int128 out = 0;
     if ((base == 0 || (base >= 2 && base <= 36)) && parse_int(v.str(), static_cast<int>(base), out)) {
-      return Value::integer(out);
+      return Value::wide(out);
     }
     double f = 0;
     if (parse_float(v.str(), f)) return float_to_int(f);
@@ -341,6 +341,7 @@ Value do_int(Interpreter& /*in*/, const Value& v, CallArgs& args) {
 
 Value do_float(Interpreter& /*in*/, const Value& v, CallArgs& args) {
   Args a(args, "float", {"default"});
+  if (v.is_undefined()) throw Error(v.undefined_hint());
   if (v.is_number()) return Value::floating(v.as_double());
   double f = 0;
   if (v.is_string() && parse_float(v.str(), f)) return Value::floating(f);
@@ -457,10 +458,12 @@ const FilterTable& text_filters() {
       {"abs",
        [](Interpreter&, const Value& v, CallArgs& args) {
          Args a(args, "abs", {});
+         if (v.is_undefined()) throw Error(v.undefined_hint());
          if (v.is(Kind::Float)) return Value::floating(std::fabs(v.as_double()));
          if (v.is(Kind::Int) || v.is(Kind::Bool)) {
-           if (v.as_int() == INT64_MIN) throw Error("integer overflow");
-           return Value::integer(v.as_int() < 0 ? -v.as_int() : v.as_int());
+           Int128 r = v.as_wide();
+           if (r < 0 && __builtin_sub_overflow(Int128(0), v.as_wide(), &r)) throw Error("integer overflow");
+           return Value::wide(r);
          }
          throw Error("bad operand type for abs(): '" + type_name(v) + "'");
        }},

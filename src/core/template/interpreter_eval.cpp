@@ -133,8 +133,9 @@ Value Interpreter::eval_inner(const Expr& expr, const ScopePtr& scope) {
       bool neg = expr.kind == ExprKind::Neg;
       if (v.is(Kind::Float)) return Value::floating(neg ? -v.as_double() : v.as_double());
       if (v.is(Kind::Int) || v.is(Kind::Bool)) {
-        if (neg && v.as_int() == INT64_MIN) throw Error("integer overflow");
-        return Value::integer(neg ? -v.as_int() : v.as_int());
+        Int128 r = v.as_wide();
+        if (neg && __builtin_sub_overflow(Int128(0), v.as_wide(), &r)) throw Error("integer overflow");
+        return Value::wide(r);
       }
       throw Error(std::string("bad operand type for unary ") + (neg ? "-" : "+") + ": '" + type_name(v) + "'");
     }

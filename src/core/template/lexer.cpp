@@ -249,6 +249,23 @@ class Lexer {
     return p;
   }
 
+  // Digits of `base` into token.integer (128-bit; overflow flagged). False on a bad digit.
+  static bool parse_digits(std::string_view digits, int base, Token& token) {
+    token.integer = 0;
+    for (char c : digits) {
+      int d = c >= '0' && c <= '9'   ? c - '0'
+              : c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                     : 99;
+      if (d >= base) return false;
+      if (__builtin_mul_overflow(token.integer, base, &token.integer) ||
+          __builtin_add_overflow(token.integer, d, &token.integer)) {
+        token.overflow = true;
+      }
+    }
+    return true;
+  }
+
   void number() {
     std::size_t start = pos_;
     Token token;
@@ -263,9 +280,7 @@ class Lexer {
         if (src_[p] != '_') body.push_back(src_[p]);
         ++p;
       }
-      auto res = std::from_chars(body.data(), body.data() + body.size(), token.integer, base);
-      if (body.empty() || res.ptr != body.data() + body.size()) fail(start, "invalid integer literal");
-      token.overflow = res.ec == std::errc::result_out_of_range;
+      if (body.empty() || !parse_digits(body, base, token)) fail(start, "invalid integer literal");
       token.type = Tok::Integer;
       pos_ = p;
       tokens_.push_back(std::move(token));
@@ -296,8 +311,7 @@ class Lexer {
       token.number = std::strtod(text.c_str(), nullptr);
     } else {
       token.type = Tok::Integer;
-      auto res = std::from_chars(text.data(), text.data() + text.size(), token.integer);
-      token.overflow = res.ec == std::errc::result_out_of_range;
+      parse_digits(text, 10, token);
     }
     tokens_.push_back(std::move(token));
   }

@@ -27,9 +27,9 @@ enum class Tok : std::uint8_t {
 struct Token {
   Tok type = Tok::Eof;
   std::string value;  // Data text, name, decoded string, operator
-  std::int64_t integer = 0;
+  __extension__ __int128 integer = 0;
   double number = 0;
-  bool overflow = false;  // an integer literal beyond 64 bits
+  bool overflow = false;  // an integer literal beyond 127 bits
   int line = 1;
   int column = 1;
 };

@@ -148,6 +148,107 @@ const std::vector<std::pair<std::string_view, MethodFn>>& str_methods() {
          }
          return Value::string(std::move(out));
        }},
+      {"rsplit",
+       [](Interpreter&, const Value& s, CallArgs& args) {
+         Args a(args, "rsplit", {"sep", "maxsplit"});
+         Value sep = a.get(0, Value::none());
+         long maxsplit = static_cast<long>(int_arg(a.get(1, Value::integer(-1)), "maxsplit"));
+         if (sep.is_string() && sep.str().empty()) throw Error("empty separator");
+         std::vector<Value> parts;
+         if (maxsplit < 0 || !sep.is_string()) {
+           if (maxsplit >= 0) {  // whitespace rsplit with a limit: split the reversed text
+             std::u32string u = decode_utf8(s.str());
+             std::u32string r(u.rbegin(), u.rend());
+             std::vector<std::string> rev = split(encode_utf8(r), nullptr, maxsplit);
+             for (auto it = rev.rbegin(); it != rev.rend(); ++it) {
+               std::u32string p = decode_utf8(*it);
+               parts.push_back(Value::string(encode_utf8(std::u32string(p.rbegin(), p.rend()))));
+             }
+             return Value::list(std::move(parts));
+           }
+           std::string sep_text(sep.is_string() ? sep.str() : "");
+           for (std::string& part : split(s.str(), sep.is_string() ? &sep_text : nullptr, -1)) {
+             parts.push_back(Value::string(std::move(part)));
+           }
+           return Value::list(std::move(parts));
+         }
+         std::string_view rest = s.str();
+         std::vector<std::string> rev;
+         while (static_cast<long>(rev.size()) < maxsplit) {
+           std::size_t hit = rest.rfind(sep.str());
+           if (hit == std::string_view::npos) break;
+           rev.emplace_back(rest.substr(hit + sep.str().size()));
+           rest = rest.substr(0, hit);
+         }
+         parts.push_back(Value::string(std::string(rest)));
+         for (auto it = rev.rbegin(); it != rev.rend(); ++it) parts.push_back(Value::string(*it));
+         return Value::list(std::move(parts));
+       }},
+      {"partition",
+       [](Interpreter&, const Value& s, CallArgs& args) {
+         Args a(args, "partition", {"sep"});
+         std::string sep = str_arg(a.get(0, Value()), "sep");
+         if (sep.empty()) throw Error("empty separator");
+         std::size_t hit = s.str().find(sep);
+         if (hit == std::string_view::npos) {
+           return Value::list({s, Value::borrowed(""), Value::borrowed("")}, ListKind::Tuple);
+         }
+         return Value::list({Value::string(std::string(s.str().substr(0, hit))), Value::string(sep),
+                             Value::string(std::string(s.str().substr(hit + sep.size())))},
+                            ListKind::Tuple);
+       }},
+      {"rpartition",
+       [](Interpreter&, const Value& s, CallArgs& args) {
+         Args a(args, "rpartition", {"sep"});
+         std::string sep = str_arg(a.get(0, Value()), "sep");
+         if (sep.empty()) throw Error("empty separator");
+         std::size_t hit = s.str().rfind(sep);
+         if (hit == std::string_view::npos) {
+           return Value::list({Value::borrowed(""), Value::borrowed(""), s}, ListKind::Tuple);
+         }
+         return Value::list({Value::string(std::string(s.str().substr(0, hit))), Value::string(sep),
+                             Value::string(std::string(s.str().substr(hit + sep.size())))},
+                            ListKind::Tuple);
+       }},
+      {"removeprefix",
+       [](Interpreter&, const Value& s, CallArgs& args) {
+         Args a(args, "removeprefix", {"prefix"});
+         std::string p = str_arg(a.get(0, Value()), "prefix");
+         return s.str().starts_with(p) ? Value::string(std::string(s.str().substr(p.size()))) : s;
+       }},
+      {"removesuffix",
+       [](Interpreter&, const Value& s, CallArgs& args) {
+         Args a(args, "removesuffix", {"suffix"});
+         std::string p = str_arg(a.get(0, Value()), "suffix");
+         return !p.empty() && s.str().ends_with(p)
+                    ? Value::string(std::string(s.str().substr(0, s.str().size() - p.size())))
+                    : s;
+       }},
+      {"swapcase",
+       [](Interpreter&, const Value& s, CallArgs& args) {
+         Args a(args, "swapcase", {});
+         std::u32string u = decode_utf8(s.str());
+         for (char32_t& c : u) c = to_upper(c) != c ? to_upper(c) : to_lower(c);
+         return Value::string(encode_utf8(u));
+       }},
+      {"casefold",
+       [](Interpreter&, const Value& s, CallArgs& args) {
+         Args a(args, "casefold", {});
+         return Value::string(replace(lower(s.str()), "\xc3\x9f", "ss", -1));
+       }},
+      {"rfind",
+       [](Interpreter&, const Value& s, CallArgs& args) {
+         Args a(args, "rfind", {"sub"});
+         std::size_t at = s.str().rfind(str_arg(a.get(0, Value()), "sub"));
+         if (at == std::string_view::npos) return Value::integer(-1);
+         return Value::integer(static_cast<std::int64_t>(cp_length(s.str().substr(0, at))));
+       }},
+      {"isdecimal",
+       [](Interpreter&, const Value& s, CallArgs&) {
+         bool ok = !s.str().empty() &&
+                   std::all_of(s.str().begin(), s.str().end(), [](char c) { return c >= '0' && c <= '9'; });
+         return Value::boolean(ok);
+       }},
       {"count",
        [](Interpreter&, const Value& s, CallArgs& args) {
          Args a(args, "count", {"sub"});

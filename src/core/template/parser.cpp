@@ -325,7 +325,7 @@ ExprPtr Parser::parse_assign_target(std::initializer_list<std::string_view> extr
     if (!is_op(",")) break;
   }
   if (names.empty()) fail(at, "expected token 'name', got " + describe(cur()));
-  if (names.size() == 1 && !trailing_comma && names[0]->kind == ExprKind::Name) return std::move(names[0]);
+  if (names.size() == 1 && !trailing_comma) return std::move(names[0]);
   auto tuple = make(ExprKind::Tuple, at);
   tuple->items = std::move(names);
   return tuple;

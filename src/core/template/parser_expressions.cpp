@@ -259,9 +259,9 @@ ExprPtr Parser::parse_primary() {
   }
   if (t.type == Tok::Integer || t.type == Tok::Float) {
     next();
-    if (t.overflow) fail(t, "integer literal too large (stoq's integers are 64-bit)");
+    if (t.overflow) fail(t, "integer literal too large (stoq's integers are 128-bit)");
     auto e = make(ExprKind::Const, t);
-    e->literal = t.type == Tok::Integer ? Value::integer(t.integer) : Value::floating(t.number);
+    e->literal = t.type == Tok::Integer ? Value::wide(t.integer) : Value::floating(t.number);
     return e;
   }
   if (is_op("(")) {
@@ -307,7 +307,7 @@ ExprPtr Parser::parse_postfix(ExprPtr node) {
       } else if (cur().type == Tok::Integer) {
         auto e = make(ExprKind::Getitem, at);
         auto index = make(ExprKind::Const, cur());
-        index->literal = Value::integer(next().integer);
+        index->literal = Value::wide(next().integer);
         e->operand = std::move(node);
         e->items.push_back(std::move(index));
         node = std::move(e);

@@ -25,6 +25,27 @@ std::string format_fixed(double x, int precision) {
 
 namespace {
 
+// ascii(): repr() with every non-ASCII character escaped.
+std::string ascii_escape(std::string_view text) {
+  std::string out;
+  for (char32_t c : decode_utf8(text)) {
+    char buf[16];
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+      continue;
+    }
+    if (c < 0x100) {
+      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
+    } else if (c < 0x10000) {
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+    } else {
+      std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(c));
+    }
+    out += buf;
+  }
+  return out;
+}
+
 struct Spec {
   bool left = false;
   bool plus = false;
@@ -49,13 +70,13 @@ std::string pad(std::string body, const Spec& spec, bool numeric) {
   return std::string(fill, ' ') + body;
 }
 
-std::int64_t as_integer(const Value& v, char type) {
-  if (v.is(Kind::Int) || v.is(Kind::Bool)) return v.as_int();
+Int128 as_integer(const Value& v, char type) {
+  if (v.is(Kind::Int) || v.is(Kind::Bool)) return v.as_wide();
   if (v.is(Kind::Float) && type != 'x' && type != 'X' && type != 'o' && type != 'c') {
     double f = v.as_double();
     if (!std::isfinite(f)) throw Error("cannot convert float infinity or NaN to integer");
-    if (std::fabs(f) >= 9.2e18) throw Error("integer overflow");
-    return static_cast<std::int64_t>(f);
+    if (std::fabs(f) >= 1.7e38) throw Error("integer overflow");
+    return static_cast<Int128>(f);
   }
   throw Error(std::string("%") + type + " format: a real number is required, not " + type_name(v));
 }
@@ -73,6 +94,7 @@ std::string format_one(char type, const Spec& spec, const Value& v) {
     case 'r':
     case 'a': {
       std::string text = type == 's' ? to_str(v) : repr(v);
+      if (type == 'a') text = ascii_escape(text);
       if (spec.precision >= 0) {
         std::u32string u = decode_utf8(text);
         if (u.size() > static_cast<std::size_t>(spec.precision))
@@ -86,13 +108,10 @@ std::string format_one(char type, const Spec& spec, const Value& v) {
     case 'x':
     case 'X':
     case 'o': {
-      std::int64_t n = as_integer(v, type);
-      unsigned long long magnitude =
-          n < 0 ? 0ULL - static_cast<unsigned long long>(n) : static_cast<unsigned long long>(n);
-      char buf[64];
-      const char* conv = type == 'x' ? "%llx" : type == 'X' ? "%llX" : type == 'o' ? "%llo" : "%llu";
-      std::snprintf(buf, sizeof buf, conv, magnitude);
-      std::string digits = buf;
+      Int128 n = as_integer(v, type);
+      int base = type == 'x' || type == 'X' ? 16 : type == 'o' ? 8 : 10;
+      std::string digits = int_to_string(n, base, type == 'X');
+      if (n < 0) digits.erase(0, 1);
       if (spec.precision > static_cast<int>(digits.size())) {
         digits.insert(0, static_cast<std::size_t>(spec.precision) - digits.size(), '0');
       }
@@ -136,7 +155,7 @@ std::string format_one(char type, const Spec& spec, const Value& v) {
         if (cp_length(v.str()) != 1) throw Error("%c requires int or char");
         return pad(std::string(v.str()), spec, false);
       }
-      std::int64_t cp = as_integer(v, 'c');
+      Int128 cp = as_integer(v, 'c');
       if (cp < 0 || cp > 0x10FFFF) throw Error("%c arg not in range(0x110000)");
       std::string one;
       append_utf8(one, static_cast<char32_t>(cp));
@@ -280,7 +299,7 @@ void dump(std::string& out, const Value& v, int indent, int level) {
   switch (v.kind()) {
     case Kind::None: out += "null"; return;
     case Kind::Bool: out += v.as_bool() ? "true" : "false"; return;
-    case Kind::Int: out += std::to_string(v.as_int()); return;
+    case Kind::Int: out += int_to_string(v.as_wide()); return;
     case Kind::Float: {
       double f = v.as_double();
       if (std::isnan(f)) {
@@ -295,6 +314,9 @@ void dump(std::string& out, const Value& v, int indent, int level) {
     case Kind::String: dump_string(out, v.str()); return;
     case Kind::List:
     case Kind::JsonArray: {
+      if (v.is(Kind::List) && !is_indexable(v) && !is_tuple(v)) {
+        throw Error("Object of type " + type_name(v) + " is not JSON serializable");
+      }
       std::vector<Value> items = iterate(v);
       if (items.empty()) {
         out += "[]";

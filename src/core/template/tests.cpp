@@ -18,11 +18,6 @@ Value arg(CallArgs& args, const char* test) {
 
 void no_args(CallArgs& args, const char* test) { Args a(args, test, {}); }
 
-std::int64_t integral(const Value& v, const char* test) {
-  if (v.is(Kind::Int) || v.is(Kind::Bool)) return v.as_int();
-  throw Error(std::string(test) + ": an integer is required, not " + type_name(v));
-}
-
 bool is_integer(const Value& v) { return v.is(Kind::Int); }
 
 bool same_object(const Value& a, const Value& b) {
@@ -31,7 +26,7 @@ bool same_object(const Value& a, const Value& b) {
     case Kind::None:
     case Kind::Undefined: return true;
     case Kind::Bool: return a.as_bool() == b.as_bool();
-    case Kind::Int: return a.as_int() == b.as_int();  // CPython caches small ints; literals are constants
+    case Kind::Int: return a.as_wide() == b.as_wide();  // CPython caches small ints; literals are constants
     case Kind::Float: return false;
     case Kind::String: return a.str().data() == b.str().data() && a.str().size() == b.str().size();
     default: return a.identity() == b.identity();
@@ -100,7 +95,7 @@ const std::vector<Entry>& table() {
       {"sequence",
        [](Interpreter&, const Value& v, CallArgs& a) {
          no_args(a, "sequence");
-         return v.is_string() || v.is_list_like() || v.is_mapping();
+         return v.is_string() || is_indexable(v) || v.is_mapping();
        }},
       {"iterable",
        [](Interpreter&, const Value& v, CallArgs& a) {
@@ -128,28 +123,19 @@ const std::vector<Entry>& table() {
          return is_upper_str(to_str(v));
        }},
       {"odd",
-       [](Interpreter&, const Value& v, CallArgs& a) {
+       [](Interpreter& in, const Value& v, CallArgs& a) {
          no_args(a, "odd");
-         std::int64_t n = integral(v, "odd");
-         return n % 2 != 0;
+         return equals(binary_op("%", v, Value::integer(2), in), Value::integer(1));
        }},
       {"even",
-       [](Interpreter&, const Value& v, CallArgs& a) {
+       [](Interpreter& in, const Value& v, CallArgs& a) {
          no_args(a, "even");
-         return integral(v, "even") % 2 == 0;
+         return equals(binary_op("%", v, Value::integer(2), in), Value::integer(0));
        }},
       {"divisibleby",
-       [](Interpreter&, const Value& v, CallArgs& a) {
+       [](Interpreter& in, const Value& v, CallArgs& a) {
          Args args(a, "divisibleby", {"num"});
-         Value num = args.get(0, Value());
-         if (v.is(Kind::Float) || num.is(Kind::Float)) {
-           if (num.as_double() == 0.0) throw Error("float modulo");
-           return std::fmod(v.as_double(), num.as_double()) == 0.0;
-         }
-         std::int64_t d = integral(num, "divisibleby");
-         if (d == 0) throw Error("integer division or modulo by zero");
-         if (d == -1) return true;
-         return integral(v, "divisibleby") % d == 0;
+         return equals(binary_op("%", v, args.get(0, Value()), in), Value::integer(0));
        }},
       {"sameas", [](Interpreter&, const Value& v, CallArgs& a) { return same_object(v, arg(a, "sameas")); }},
       {"in", [](Interpreter&, const Value& v, CallArgs& a) { return contains(arg(a, "in"), v); }},

@@ -169,17 +169,60 @@ std::string upper(std::string_view s) {
   return encode_utf8(out);
 }
 
-std::string lower(std::string_view s) {
-  if (is_ascii(s)) return map_chars(s, to_lower);
+namespace {
+
+// str.lower's full mapping of one string, Final_Sigma included (a capital sigma after a
+// letter and not before one becomes the final form).
+std::u32string lower_u32(const std::u32string& u) {
   std::u32string out;
-  for (char32_t c : decode_utf8(s)) {
+  out.reserve(u.size());
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    char32_t c = u[i];
     if (c == 0x130) {
       out += U"i\u0307";  // LATIN CAPITAL LETTER I WITH DOT ABOVE
+    } else if (c == 0x3A3) {
+      bool after_letter = i > 0 && is_alpha(u[i - 1]);
+      bool before_letter = i + 1 < u.size() && is_alpha(u[i + 1]);
+      out.push_back(after_letter && !before_letter ? 0x3C2 : 0x3C3);
     } else {
       out.push_back(to_lower(c));
     }
   }
-  return encode_utf8(out);
+  return out;
+}
+
+// Title case of a first character (str.capitalize): digraphs and ligatures differ from upper.
+std::u32string title_first(char32_t c) {
+  switch (c) {
+    case 0xDF: return U"Ss";
+    case 0x1C4:
+    case 0x1C5:
+    case 0x1C6: return U"\u01C5";
+    case 0x1C7:
+    case 0x1C8:
+    case 0x1C9: return U"\u01C8";
+    case 0x1CA:
+    case 0x1CB:
+    case 0x1CC: return U"\u01CB";
+    case 0x1F1:
+    case 0x1F2:
+    case 0x1F3: return U"\u01F2";
+    case 0xFB00: return U"Ff";
+    case 0xFB01: return U"Fi";
+    case 0xFB02: return U"Fl";
+    case 0xFB03: return U"Ffi";
+    case 0xFB04: return U"Ffl";
+    case 0xFB05:
+    case 0xFB06: return U"St";
+    default: return std::u32string(1, to_upper(c));
+  }
+}
+
+}  // namespace
+
+std::string lower(std::string_view s) {
+  if (is_ascii(s)) return map_chars(s, to_lower);
+  return encode_utf8(lower_u32(decode_utf8(s)));
 }
 
 // Jinja2's do_title: split on r"([-\s({\[<]+)", each piece's first character upper-cased,
@@ -189,22 +232,27 @@ std::string title(std::string_view s) {
   const auto separator = [](char32_t c) {
     return c == '-' || c == '[' || c == '{' || c == '(' || c == '<' || is_space(c);
   };
-  bool word_start = true;
-  for (char32_t& c : u) {
-    if (separator(c)) {
-      word_start = true;
+  std::u32string out;
+  std::size_t i = 0;
+  while (i < u.size()) {
+    std::size_t start = i;
+    bool sep = separator(u[i]);
+    while (i < u.size() && separator(u[i]) == sep) ++i;
+    std::u32string piece = u.substr(start, i - start);
+    if (sep) {
+      out += piece;
       continue;
     }
-    c = word_start ? to_upper(c) : to_lower(c);
-    word_start = false;
+    out += decode_utf8(upper(encode_utf8(piece.substr(0, 1))));
+    out += lower_u32(piece.substr(1));
   }
-  return encode_utf8(u);
+  return encode_utf8(out);
 }
 
 std::string capitalize(std::string_view s) {
   std::u32string u = decode_utf8(s);
-  for (std::size_t i = 0; i < u.size(); ++i) u[i] = i == 0 ? to_upper(u[i]) : to_lower(u[i]);
-  return encode_utf8(u);
+  if (u.empty()) return std::string();
+  return encode_utf8(title_first(u[0]) + lower_u32(u.substr(1)));
 }
 
 std::string strip(std::string_view s, bool left, bool right, const std::u32string* chars) {

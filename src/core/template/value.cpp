@@ -42,6 +42,35 @@ Value Value::integer(std::int64_t i) {
   return v;
 }
 
+Value Value::wide(Int128 i) {
+  Value v;
+  v.kind_ = Kind::Int;
+  v.i_ = i;
+  return v;
+}
+
+std::int64_t Value::as_int() const {
+  Int128 w = as_wide();
+  if (w > INT64_MAX) return INT64_MAX;
+  if (w < INT64_MIN) return INT64_MIN;
+  return static_cast<std::int64_t>(w);
+}
+
+std::string int_to_string(Int128 v, int base, bool upper) {
+  if (v == 0) return "0";
+  bool negative = v < 0;
+  // Work on the magnitude as unsigned so that the most negative value is safe.
+  UInt128 m = negative ? -static_cast<UInt128>(v) : static_cast<UInt128>(v);
+  const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  std::string out;
+  while (m > 0) {
+    out.push_back(digits[static_cast<int>(m % static_cast<unsigned>(base))]);
+    m /= static_cast<unsigned>(base);
+  }
+  if (negative) out.push_back('-');
+  return std::string(out.rbegin(), out.rend());
+}
+
 Value Value::floating(double f) {
   Value v;
   v.kind_ = Kind::Float;
@@ -88,9 +117,7 @@ Value Value::from_json(const Json& json) {
     case Json::value_t::boolean: return boolean(json.get<bool>());
     case Json::value_t::number_integer: return integer(json.get<std::int64_t>());
     case Json::value_t::number_unsigned: {
-      auto u = json.get<std::uint64_t>();
-      if (u > static_cast<std::uint64_t>(INT64_MAX)) return floating(static_cast<double>(u));
-      return integer(static_cast<std::int64_t>(u));
+      return wide(static_cast<Int128>(json.get<std::uint64_t>()));
     }
     case Json::value_t::number_float: return floating(json.get<double>());
     case Json::value_t::string: return borrowed(json.get_ref<const std::string&>());
@@ -172,6 +199,13 @@ bool is_tuple(const Value& v) {
   return v.is(Kind::List) && (v.list_kind() == ListKind::Tuple || v.list_kind() == ListKind::Group);
 }
 
+bool is_indexable(const Value& v) {
+  if (v.is(Kind::JsonArray)) return true;
+  if (!v.is(Kind::List)) return false;
+  ListKind k = v.list_kind();
+  return k == ListKind::List || k == ListKind::Tuple || k == ListKind::Group;
+}
+
 bool truthy(const Value& v) {
   switch (v.kind()) {
     case Kind::Undefined:
@@ -180,7 +214,8 @@ bool truthy(const Value& v) {
     case Kind::Int: return v.as_int() != 0;
     case Kind::Float: return v.as_double() != 0.0;
     case Kind::String: return !v.str().empty();
-    case Kind::List: return !v.list_items().empty();
+    case Kind::List:  // a generator is true even when it would yield nothing, as in Python
+      return v.list_kind() == ListKind::Iterator || !v.list_items().empty();
     case Kind::Dict: return !v.dict_data().items.empty();
     case Kind::JsonArray:
     case Kind::JsonObject: return !v.json().empty();
@@ -305,6 +340,7 @@ void append_repr(std::string& out, const Value& v) {
         case ListKind::Keys: append_sequence_repr(out, v.list_items(), "dict_keys([", "])", false); return;
         case ListKind::Values: append_sequence_repr(out, v.list_items(), "dict_values([", "])", false); return;
         case ListKind::Items: append_sequence_repr(out, v.list_items(), "dict_items([", "])", false); return;
+        case ListKind::Iterator: out += "<generator object>"; return;
       }
       return;
     case Kind::JsonArray: append_sequence_repr(out, iterate(v), "[", "]", false); return;
@@ -333,7 +369,7 @@ void append_str(std::string& out, const Value& v) {
     case Kind::Undefined: return;
     case Kind::None: out += "None"; return;
     case Kind::Bool: out += v.as_bool() ? "True" : "False"; return;
-    case Kind::Int: out += std::to_string(v.as_int()); return;
+    case Kind::Int: out += int_to_string(v.as_wide()); return;
     case Kind::Float: out += float_repr(v.as_double()); return;
     case Kind::String: out += v.str(); return;
     case Kind::Callable: out += v.callable_ref().repr(); return;
@@ -357,7 +393,16 @@ std::string type_name(const Value& v) {
     case Kind::Int: return "int";
     case Kind::Float: return "float";
     case Kind::String: return "str";
-    case Kind::List: return v.list_kind() == ListKind::Tuple || v.list_kind() == ListKind::Group ? "tuple" : "list";
+    case Kind::List:
+      switch (v.list_kind()) {
+        case ListKind::Tuple:
+        case ListKind::Group: return "tuple";
+        case ListKind::Keys: return "dict_keys";
+        case ListKind::Values: return "dict_values";
+        case ListKind::Items: return "dict_items";
+        case ListKind::Iterator: return "generator";
+        default: return "list";
+      }
     case Kind::JsonArray: return "list";
     case Kind::Dict: return v.dict_data().is_namespace ? "Namespace" : "dict";
     case Kind::JsonObject: return "dict";
@@ -370,7 +415,7 @@ std::string type_name(const Value& v) {
 bool equals(const Value& a, const Value& b) {
   if (a.is_number() && b.is_number()) {
     if (a.is(Kind::Float) || b.is(Kind::Float)) return a.as_double() == b.as_double();
-    return a.as_int() == b.as_int();
+    return a.as_wide() == b.as_wide();
   }
   if (a.is_string() && b.is_string()) return a.str() == b.str();
   if (a.is_list_like() && b.is_list_like()) {
@@ -409,8 +454,8 @@ int compare(const Value& a, const Value& b) {
       double y = b.as_double();
       return x < y ? -1 : (x > y ? 1 : 0);
     }
-    std::int64_t x = a.as_int();
-    std::int64_t y = b.as_int();
+    Int128 x = a.as_wide();
+    Int128 y = b.as_wide();
     return x < y ? -1 : (x > y ? 1 : 0);
   }
   if (a.is_string() && b.is_string()) {
@@ -468,7 +513,9 @@ std::int64_t length(const Value& v) {
   switch (v.kind()) {
     case Kind::Undefined: return 0;
     case Kind::String: return static_cast<std::int64_t>(cp_length(v.str()));
-    case Kind::List: return static_cast<std::int64_t>(v.list_items().size());
+    case Kind::List:
+      if (v.list_kind() == ListKind::Iterator) throw Error("object of type 'generator' has no len()");
+      return static_cast<std::int64_t>(v.list_items().size());
     case Kind::Dict: return static_cast<std::int64_t>(v.dict_data().items.size());
     case Kind::JsonArray:
     case Kind::JsonObject: return static_cast<std::int64_t>(v.json().size());

@@ -19,6 +19,11 @@ namespace stoq::templating::detail {
 class Value;
 class Interpreter;
 
+__extension__ using Int128 = __int128;
+__extension__ using UInt128 = unsigned __int128;
+/// Decimal (or base 16/8/2) digits of a 128-bit int, with a '-' when negative.
+[[nodiscard]] std::string int_to_string(Int128 v, int base = 10, bool upper = false);
+
 enum class Kind : std::uint8_t {
   Undefined,
   None,
@@ -35,7 +40,9 @@ enum class Kind : std::uint8_t {
 };
 
 // How an owned list prints: [..], (..), dict_keys([..]), ...
-enum class ListKind : std::uint8_t { List, Tuple, Keys, Values, Items, Group };  // Group: groupby's (grouper, list)
+// Group: groupby's (grouper, list). Iterator: what Jinja2's map/select/unique/... return,
+// a generator: no len(), no indexing, not reversible, prints as <generator object>.
+enum class ListKind : std::uint8_t { List, Tuple, Keys, Values, Items, Group, Iterator };
 
 struct CallArgs {
   std::vector<Value> positional;
@@ -70,6 +77,8 @@ class Value {
   static Value none();
   static Value boolean(bool b);
   static Value integer(std::int64_t i);
+  /// Python ints are unbounded; stoq's are 128-bit (beyond that: an overflow error).
+  static Value wide(Int128 i);
   static Value floating(double f);
   static Value string(std::string s, bool safe = false);
   /// A view the caller guarantees outlives the render (template literals, the vars document).
@@ -91,7 +100,10 @@ class Value {
   [[nodiscard]] bool is_safe() const { return kind_ == Kind::String && flags_ != 0; }
 
   [[nodiscard]] bool as_bool() const { return b_; }
-  [[nodiscard]] std::int64_t as_int() const { return kind_ == Kind::Bool ? static_cast<std::int64_t>(b_) : i_; }
+  /// The int (or bool) clamped to 64 bits: for indexes, widths and counts.
+  [[nodiscard]] std::int64_t as_int() const;
+  /// The exact int (or bool).
+  [[nodiscard]] Int128 as_wide() const { return kind_ == Kind::Bool ? static_cast<Int128>(b_) : i_; }
   [[nodiscard]] double as_double() const;
   [[nodiscard]] std::string_view str() const { return str_; }
   [[nodiscard]] const Json& json() const { return *json_; }
@@ -111,7 +123,7 @@ class Value {
   std::uint8_t flags_ = 0;  // String: safe (Markup); List: ListKind
   union {
     bool b_;
-    std::int64_t i_ = 0;
+    Int128 i_ = 0;
     double f_;
     const Json* json_;
   };
@@ -135,6 +147,8 @@ struct DictData {
 // ---- Python semantics --------------------------------------------------------------
 /// A tuple (groupby's groups are tuples too).
 [[nodiscard]] bool is_tuple(const Value& v);
+/// Supports len() and [i] (a Python sequence): not a generator or a dict view.
+[[nodiscard]] bool is_indexable(const Value& v);
 [[nodiscard]] bool truthy(const Value& v);
 /// str(v).
 [[nodiscard]] std::string to_str(const Value& v);
