@@ -40,6 +40,7 @@ struct Expr {
   ExprKind kind = ExprKind::Const;
   int line = 0;
   int column = 0;
+  int depth = 1;     // of the subtree (bounded by the parser)
   std::string name;  // Name, attribute, filter/test name, binary operator
   Value literal;     // Const
   ExprPtr operand;

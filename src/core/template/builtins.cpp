@@ -116,11 +116,12 @@ Value get_item(const Value& obj, const Value& key) {
 
 Value get_slice(const Value& obj, const Value& start_v, const Value& stop_v, const Value& step_v) {
   if (obj.is_undefined()) throw Error(obj.undefined_hint());
-  // What Python refuses (TypeError) Jinja2's getitem turns into an undefined value.
-  const Value not_sliceable = Value::undefined(object_desc(obj) + " has no element slice");
+  // Jinja2 compiles x[a:b] to a plain Python subscript: what Python refuses is an error.
   const auto is_index = [](const Value& v) { return v.is_none() || v.is(Kind::Int) || v.is(Kind::Bool); };
-  if (!is_index(start_v) || !is_index(stop_v) || !is_index(step_v)) return not_sliceable;
-  if (!obj.is_string() && !is_indexable(obj)) return not_sliceable;
+  if (!is_index(start_v) || !is_index(stop_v) || !is_index(step_v)) {
+    throw Error("slice indices must be integers or None");
+  }
+  if (!obj.is_string() && !is_indexable(obj)) throw Error("'" + type_name(obj) + "' object is not subscriptable");
   const auto opt = [](const Value& v) -> std::optional<std::int64_t> {
     if (v.is_none()) return std::nullopt;
     return v.as_int();

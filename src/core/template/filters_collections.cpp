@@ -326,7 +326,7 @@ Value do_last(Interpreter& /*in*/, const Value& v, CallArgs& args) {
   Args a(args, "last", {});
   if (v.is(Kind::JsonArray))
     return v.json().empty() ? Value::undefined("No last item, sequence was empty.") : Value::from_json(v.json().back());
-  if (v.is_undefined()) throw Error("'Undefined' object is not reversible");
+  if (v.is_undefined()) return Value::undefined("No last item, sequence was empty.");
   if (v.is(Kind::List) && v.list_kind() == ListKind::Iterator) throw Error("'generator' object is not reversible");
   std::vector<Value> items = iterate(v);
   if (items.empty()) return Value::undefined("No last item, sequence was empty.");

@@ -99,6 +99,18 @@ std::vector<std::u32string> wrap_line(const std::u32string& text, std::size_t wi
 
 // pprint.pformat(value, width=80) with sorted dict keys.
 void pformat(std::string& out, const Value& v, std::size_t indent, std::size_t allowance) {
+  static thread_local int depth = 0;
+  struct Guard {
+    Guard() {
+      if (++depth > 500) {
+        --depth;
+        throw Error("maximum recursion depth exceeded in pprint");
+      }
+    }
+    ~Guard() { --depth; }
+    Guard(const Guard&) = delete;
+    Guard& operator=(const Guard&) = delete;
+  } guard;
   std::string flat;
   if (v.is_mapping()) {
     std::vector<std::pair<Value, Value>> items = mapping_items(v);
@@ -166,6 +178,7 @@ Value do_indent(Interpreter& in, const Value& v, CallArgs& args) {
           : std::u32string(static_cast<std::size_t>(std::clamp<std::int64_t>(width.as_int(), 0, 1 << 16)), U' ');
   bool first = truthy(a.get(1, Value::boolean(false)));
   bool blank = truthy(a.get(2, Value::boolean(false)));
+  if (!v.is_string()) throw Error("'" + type_name(v) + "' object has no attribute 'splitlines'");
   std::u32string s = decode_utf8(to_str(v)) + U"\n";
   std::vector<std::u32string> lines = splitlines(s);
   std::u32string rv;
@@ -211,17 +224,22 @@ Value do_wordwrap(Interpreter& in, const Value& v, CallArgs& args) {
 
 Value do_truncate(Interpreter& /*in*/, const Value& v, CallArgs& args) {
   Args a(args, "truncate", {"length", "killwords", "end", "leeway"});
-  std::int64_t length = a.get(0, Value::integer(255)).as_int();
+  std::int64_t max_length = a.get(0, Value::integer(255)).as_int();
   bool killwords = truthy(a.get(1, Value::boolean(false)));
   std::u32string end = decode_utf8(to_str(a.get(2, Value::borrowed("..."))));
   std::int64_t leeway = a.has(3) && !a.get(3, Value()).is_none() ? a.get(3, Value()).as_int() : 5;
-  if (length < static_cast<std::int64_t>(end.size())) {
-    throw Error("expected length >= " + std::to_string(end.size()) + ", got " + std::to_string(length));
+  if (max_length < static_cast<std::int64_t>(end.size())) {
+    throw Error("expected length >= " + std::to_string(end.size()) + ", got " + std::to_string(max_length));
   }
   if (leeway < 0) throw Error("expected leeway >= 0, got " + std::to_string(leeway));
-  std::u32string s = decode_utf8(to_str(v));
-  if (static_cast<std::int64_t>(s.size()) <= length + leeway) return Value::string(encode_utf8(s));
-  std::u32string head = s.substr(0, static_cast<std::size_t>(length) - end.size());
+  if (!v.is_string()) {
+    // Jinja2 measures len(value) without converting: a short list comes back as it is.
+    if (length(v) <= max_length + leeway) return v;
+    throw Error("can only truncate strings, not '" + type_name(v) + "'");
+  }
+  std::u32string s = decode_utf8(v.str());
+  if (static_cast<std::int64_t>(s.size()) <= max_length + leeway) return v;
+  std::u32string head = s.substr(0, static_cast<std::size_t>(max_length) - end.size());
   if (!killwords) {
     std::size_t space = head.rfind(U' ');
     if (space != std::u32string::npos) head.resize(space);

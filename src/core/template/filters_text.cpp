@@ -137,7 +137,8 @@ Value do_round(Interpreter& /*in*/, const Value& v, CallArgs& args) {
   }
   double scale = std::pow(10.0, static_cast<double>(precision));
   double x = v.as_double() * scale;
-  x = method == "ceil" ? std::ceil(x) : std::floor(x);
+  // math.floor/ceil return ints in Python: no negative zero survives them.
+  x = (method == "ceil" ? std::ceil(x) : std::floor(x)) + 0.0;
   return Value::floating(x / scale);
 }
 

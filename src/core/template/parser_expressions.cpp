@@ -70,6 +70,22 @@ ExprPtr Parser::make(ExprKind kind, const Token& at) {
   return e;
 }
 
+ExprPtr Parser::deepen(ExprPtr e) {
+  int depth = 0;
+  const auto see = [&](const ExprPtr& child) {
+    if (child) depth = std::max(depth, child->depth);
+  };
+  see(e->operand);
+  for (const ExprPtr& item : e->items) see(item);
+  for (const auto& kw : e->kwargs) see(kw.second);
+  see(e->dyn_args);
+  see(e->dyn_kwargs);
+  e->depth = depth + 1;
+  if (e->depth > kMaxExprDepth)
+    fail(cur(), "expression nested too deeply (more than " + std::to_string(kMaxExprDepth) + " levels)");
+  return e;
+}
+
 ExprPtr Parser::parse_tuple(bool with_condexpr, std::initializer_list<std::string_view> extra_end,
                             bool explicit_parens) {
   const Token& at = cur();
@@ -93,7 +109,7 @@ ExprPtr Parser::parse_tuple(bool with_condexpr, std::initializer_list<std::strin
   }
   auto tuple = make(ExprKind::Tuple, at);
   tuple->items = std::move(items);
-  return tuple;
+  return deepen(std::move(tuple));
 }
 
 ExprPtr Parser::parse_expression(bool with_condexpr) {
@@ -106,7 +122,7 @@ ExprPtr Parser::parse_expression(bool with_condexpr) {
     cond->items.push_back(parse_or());
     cond->items.push_back(std::move(expr));
     cond->items.push_back(skip_name("else") ? parse_expression(true) : nullptr);
-    expr = std::move(cond);
+    expr = deepen(std::move(cond));
   }
   return expr;
 }
@@ -116,7 +132,7 @@ ExprPtr Parser::binary(const Token& at, std::string op, ExprPtr left, ExprPtr ri
   e->name = std::move(op);
   e->operand = std::move(left);
   e->items.push_back(std::move(right));
-  return e;
+  return deepen(std::move(e));
 }
 
 ExprPtr Parser::parse_or() {
@@ -142,7 +158,7 @@ ExprPtr Parser::parse_not() {
   if (is_name("not")) {
     auto e = make(ExprKind::Not, next());
     e->operand = parse_not();
-    return e;
+    return deepen(std::move(e));
   }
   return parse_compare();
 }
@@ -173,7 +189,7 @@ ExprPtr Parser::parse_compare() {
     compare->ops.push_back(op);
     compare->items.push_back(parse_math1());
   }
-  return compare ? std::move(compare) : std::move(first);
+  return compare ? deepen(std::move(compare)) : std::move(first);
 }
 
 ExprPtr Parser::parse_math1() {
@@ -221,7 +237,7 @@ ExprPtr Parser::parse_unary(bool with_filter) {
     const Token& at = cur();
     auto e = make(next().value == "-" ? ExprKind::Neg : ExprKind::Pos, at);
     e->operand = parse_unary(false);
-    node = std::move(e);
+    node = deepen(std::move(e));
   } else {
     node = parse_primary();
   }
@@ -278,7 +294,7 @@ ExprPtr Parser::parse_primary() {
       e->items.push_back(parse_expression(true));
     }
     next();
-    return e;
+    return deepen(std::move(e));
   }
   if (is_op("{")) {
     auto e = make(ExprKind::Dict, next());
@@ -290,7 +306,7 @@ ExprPtr Parser::parse_primary() {
       e->items.push_back(parse_expression(true));
     }
     next();
-    return e;
+    return deepen(std::move(e));
   }
   fail(t, "unexpected " + describe(t));
 }
@@ -303,14 +319,14 @@ ExprPtr Parser::parse_postfix(ExprPtr node) {
         auto e = make(ExprKind::Getattr, at);
         e->name = next().value;
         e->operand = std::move(node);
-        node = std::move(e);
+        node = deepen(std::move(e));
       } else if (cur().type == Tok::Integer) {
         auto e = make(ExprKind::Getitem, at);
         auto index = make(ExprKind::Const, cur());
         index->literal = Value::wide(next().integer);
         e->operand = std::move(node);
         e->items.push_back(std::move(index));
-        node = std::move(e);
+        node = deepen(std::move(e));
       } else {
         fail(cur(), "expected name or number");
       }
@@ -337,7 +353,7 @@ ExprPtr Parser::parse_postfix(ExprPtr node) {
         t->items = std::move(args);
         e->items.push_back(std::move(t));
       }
-      node = std::move(e);
+      node = deepen(std::move(e));
     } else if (is_op("(")) {
       node = parse_call(std::move(node));
     } else {
@@ -366,7 +382,7 @@ ExprPtr Parser::parse_subscribed() {
   }
   auto slice = make(ExprKind::Slice, at);
   slice->items = std::move(parts);
-  return slice;
+  return deepen(std::move(slice));
 }
 
 void Parser::parse_call_args(Expr& call) {
@@ -406,7 +422,7 @@ ExprPtr Parser::parse_call(ExprPtr callee) {
   auto e = make(ExprKind::Call, cur());
   e->operand = std::move(callee);
   parse_call_args(*e);
-  return e;
+  return deepen(std::move(e));
 }
 
 ExprPtr Parser::parse_filter_expr(ExprPtr node) {
@@ -437,7 +453,7 @@ ExprPtr Parser::parse_filter(ExprPtr node, bool start_inline) {
     e->name = std::move(name);
     e->operand = std::move(node);
     if (is_op("(")) parse_call_args(*e);
-    node = std::move(e);
+    node = deepen(std::move(e));
   }
   return node;
 }
@@ -462,10 +478,10 @@ ExprPtr Parser::parse_test(ExprPtr node) {
     if (is_name("is")) fail(t, "You cannot chain multiple tests with is");
     e->items.push_back(parse_postfix(parse_primary()));
   }
-  if (!negated) return e;
+  if (!negated) return deepen(std::move(e));
   auto n = make(ExprKind::Not, at);
   n->operand = std::move(e);
-  return n;
+  return deepen(std::move(n));
 }
 
 void Parser::note_name(const std::string& name) {

@@ -14,6 +14,9 @@ namespace stoq::templating::detail {
 
 // Deep nesting in hostile templates must not exhaust the stack.
 constexpr int kMaxNesting = 200;
+// Nor deep expression trees (a.b.c... or 1+1+1... are built by loops, not recursion):
+// evaluating, checking and freeing them recurses once per level.
+constexpr int kMaxExprDepth = 200;
 
 /// How a token reads in an error message.
 std::string describe(const Token& t);
@@ -47,6 +50,8 @@ class Parser {
   std::string expect_identifier();
   void expect_block_end();
   ExprPtr make(ExprKind kind, const Token& at);
+  // Records e's depth (1 + its deepest child) and refuses trees deeper than kMaxExprDepth.
+  ExprPtr deepen(ExprPtr e);
   StmtPtr make_stmt(StmtKind kind, const Token& at);
 
   // ---- statements ------------------------------------------------------------------

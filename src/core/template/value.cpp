@@ -1,5 +1,6 @@
 #include "template/value.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -96,11 +97,18 @@ Value Value::borrowed(std::string_view s, bool safe) {
   return v;
 }
 
+Value Value::substring(std::size_t pos, std::size_t count) const {
+  Value v = *this;
+  v.flags_ = 0;
+  v.str_ = str_.substr(pos, count);
+  return v;
+}
+
 Value Value::list(std::vector<Value> items, ListKind kind) {
   Value v;
   v.kind_ = Kind::List;
   v.flags_ = static_cast<std::uint8_t>(kind);
-  v.owner_ = std::make_shared<ListData>(ListData{std::move(items)});
+  v.owner_ = std::make_shared<ListData>(std::move(items));
   return v;
 }
 
@@ -174,6 +182,66 @@ std::string Value::undefined_hint() const {
 const void* Value::identity() const {
   if (kind_ == Kind::JsonArray || kind_ == Kind::JsonObject) return json_;
   return owner_.get();
+}
+
+namespace {
+
+// Owners of containers being freed; the outermost destructor drains it in a loop.
+thread_local std::vector<std::shared_ptr<void>>* graveyard = nullptr;
+
+void bury(Value& v, std::vector<std::shared_ptr<void>>& out) {
+  if (v.is(Kind::List) || v.is(Kind::Dict)) out.push_back(v.release_owner());
+}
+
+template <typename Collect>
+void release_iteratively(Collect collect) {
+  if (graveyard != nullptr) {
+    collect(*graveyard);
+    return;
+  }
+  std::vector<std::shared_ptr<void>> pending;
+  graveyard = &pending;
+  collect(pending);
+  while (!pending.empty()) {
+    std::shared_ptr<void> last = std::move(pending.back());
+    pending.pop_back();
+    last.reset();  // may bury more into `pending`
+  }
+  graveyard = nullptr;
+}
+
+// Python's recursion limits, for repr and comparisons of nested values.
+constexpr std::size_t kMaxValueRecursion = 500;
+thread_local std::vector<const void*> repr_active;  // containers being printed
+thread_local std::size_t compare_depth = 0;
+
+struct CompareDepth {
+  CompareDepth() {
+    if (++compare_depth > kMaxValueRecursion) {
+      --compare_depth;
+      throw Error("maximum recursion depth exceeded in comparison");
+    }
+  }
+  ~CompareDepth() { --compare_depth; }
+  CompareDepth(const CompareDepth&) = delete;
+  CompareDepth& operator=(const CompareDepth&) = delete;
+};
+
+}  // namespace
+
+ListData::~ListData() {
+  release_iteratively([this](std::vector<std::shared_ptr<void>>& out) {
+    for (Value& v : items) bury(v, out);
+  });
+}
+
+DictData::~DictData() {
+  release_iteratively([this](std::vector<std::shared_ptr<void>>& out) {
+    for (auto& [k, v] : items) {
+      bury(k, out);
+      bury(v, out);
+    }
+  });
 }
 
 const Value* DictData::find(const Value& key) const {
@@ -320,7 +388,44 @@ void append_mapping_repr(std::string& out, const Value& m) {
 
 }  // namespace
 
+// Py_ReprEnter: a container met again while it is being printed shows as [...] / {...}.
+class ReprGuard {
+ public:
+  explicit ReprGuard(const Value& v) {
+    if (!v.is(Kind::List) && !v.is(Kind::Dict)) return;
+    const void* id = v.identity();
+    if (std::find(repr_active.begin(), repr_active.end(), id) != repr_active.end()) {
+      recursive_ = true;
+      return;
+    }
+    if (repr_active.size() >= kMaxValueRecursion) {
+      throw Error("maximum recursion depth exceeded while getting the repr of an object");
+    }
+    repr_active.push_back(id);
+    pushed_ = true;
+  }
+  ~ReprGuard() {
+    if (pushed_) repr_active.pop_back();
+  }
+  ReprGuard(const ReprGuard&) = delete;
+  ReprGuard& operator=(const ReprGuard&) = delete;
+  [[nodiscard]] bool recursive() const { return recursive_; }
+
+ private:
+  bool pushed_ = false;
+  bool recursive_ = false;
+};
+
 void append_repr(std::string& out, const Value& v) {
+  ReprGuard guard(v);
+  if (guard.recursive()) {
+    if (v.is(Kind::Dict)) {
+      out += v.dict_data().is_namespace ? "<Namespace {...}>" : "{...}";
+    } else {
+      out += is_tuple(v) ? "(...)" : "[...]";
+    }
+    return;
+  }
   switch (v.kind()) {
     case Kind::String:
       if (v.is_safe()) {
@@ -413,6 +518,8 @@ std::string type_name(const Value& v) {
 }
 
 bool equals(const Value& a, const Value& b) {
+  if ((a.is(Kind::List) || a.is(Kind::Dict)) && a.kind() == b.kind() && a.identity() == b.identity()) return true;
+  CompareDepth depth;
   if (a.is_number() && b.is_number()) {
     if (a.is(Kind::Float) || b.is(Kind::Float)) return a.as_double() == b.as_double();
     return a.as_wide() == b.as_wide();
@@ -448,6 +555,7 @@ bool equals(const Value& a, const Value& b) {
 }
 
 int compare(const Value& a, const Value& b) {
+  CompareDepth depth;
   if (a.is_number() && b.is_number()) {
     if (a.is(Kind::Float) || b.is(Kind::Float)) {
       double x = a.as_double();
@@ -494,9 +602,7 @@ std::vector<Value> iterate(const Value& v) {
     case Kind::String:
       if (is_ascii(v.str())) {
         out.reserve(v.str().size());
-        for (std::size_t i = 0; i < v.str().size(); ++i) out.push_back(Value::borrowed(v.str().substr(i, 1)));
-        if (!v.is_safe()) return out;
-        // Markup iteration yields plain str
+        for (std::size_t i = 0; i < v.str().size(); ++i) out.push_back(v.substring(i, 1));
         return out;
       }
       for (char32_t c : decode_utf8(v.str())) {

@@ -83,6 +83,8 @@ class Value {
   static Value string(std::string s, bool safe = false);
   /// A view the caller guarantees outlives the render (template literals, the vars document).
   static Value borrowed(std::string_view s, bool safe = false);
+  /// Part of this string, sharing its owner (so it stays valid as long as the part lives).
+  [[nodiscard]] Value substring(std::size_t pos, std::size_t count) const;
   static Value list(std::vector<Value> items, ListKind kind = ListKind::List);
   static Value dict(std::shared_ptr<DictData> data);
   static Value from_json(const Json& json);
@@ -117,6 +119,8 @@ class Value {
   [[nodiscard]] std::string undefined_hint() const;
   /// Identity for `is sameas` on containers.
   [[nodiscard]] const void* identity() const;
+  /// Moves out what keeps an owned list/dict alive (for iterative destruction).
+  std::shared_ptr<void> release_owner() { return std::move(owner_); }
 
  private:
   Kind kind_ = Kind::Undefined;
@@ -131,8 +135,15 @@ class Value {
   std::shared_ptr<void> owner_;
 };
 
+// Containers free their nested containers iteratively (a list nested 200,000 deep by a
+// template loop must not overflow the stack when it dies).
 struct ListData {
   std::vector<Value> items;
+  ListData() = default;
+  explicit ListData(std::vector<Value> v) : items(std::move(v)) {}
+  ListData(const ListData&) = delete;
+  ListData& operator=(const ListData&) = delete;
+  ~ListData();
 };
 
 // An insertion-ordered dict with Python key equality. Small dicts are the norm in
@@ -140,6 +151,10 @@ struct ListData {
 struct DictData {
   std::vector<std::pair<Value, Value>> items;
   bool is_namespace = false;
+  DictData() = default;
+  DictData(const DictData&) = delete;
+  DictData& operator=(const DictData&) = delete;
+  ~DictData();
   [[nodiscard]] const Value* find(const Value& key) const;
   void set(const Value& key, Value value);
 };
