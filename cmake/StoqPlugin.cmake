@@ -17,11 +17,13 @@ function(stoq_add_plugin category name)
   configure_file(${CMAKE_CURRENT_SOURCE_DIR}/${name}.stoq ${out_dir}/${name}.stoq COPYONLY)
   install(TARGETS ${target} LIBRARY DESTINATION ${STOQ_PLUGIN_INSTALL_DIR}/${category}/${name})
   install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.stoq DESTINATION ${STOQ_PLUGIN_INSTALL_DIR}/${category}/${name})
-  if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/templates)
-    file(GLOB templates CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/templates/*)
+  # templates/ (-T NAME, stoq render), subfolders included: copied like the .stoq file, so
+  # a new or edited template reaches the build tree with the next build.
+  if(IS_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/templates)
+    file(GLOB_RECURSE templates CONFIGURE_DEPENDS LIST_DIRECTORIES false
+         RELATIVE ${CMAKE_CURRENT_SOURCE_DIR}/templates ${CMAKE_CURRENT_SOURCE_DIR}/templates/*)
     foreach(template ${templates})
-      get_filename_component(template_name ${template} NAME)
-      configure_file(${template} ${out_dir}/templates/${template_name} COPYONLY)
+      configure_file(${CMAKE_CURRENT_SOURCE_DIR}/templates/${template} ${out_dir}/templates/${template} COPYONLY)
     endforeach()
     install(DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/templates DESTINATION ${STOQ_PLUGIN_INSTALL_DIR}/${category}/${name})
   endif()

@@ -19,7 +19,7 @@ PACKAGES=(
   python3-jinja2
   # libraries
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libssl-dev
-  libmagic-dev libmagic-mgc libfuzzy-dev
+  libmagic-dev libmagic-mgc libfuzzy-dev libyara-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # fuzzing, format and lint

@@ -1,5 +1,5 @@
-// stoq: the command line. `stoq help`, `stoq --version`, `stoq list`, and
-// `stoq <worker> [options]`, which runs a worker plugin (stoq-original §a.1).
+// stoq: the command line. `stoq help`, `stoq --version`, `stoq list`, `stoq render`
+// and `stoq <worker> [options]`, which runs a worker plugin (stoq-original §a.1).
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
     std::string command = args[0];
     args.erase(args.begin());
     if (command == "list") return stoq::cli::cmd_list(args);
+    if (command == "render") return stoq::cli::cmd_render(args);
     if (!command.empty() && command[0] == '-') {
       std::fprintf(stderr, "stoq: error: expected a command or a worker name before '%s' (see stoq help)\n",
                    command.c_str());

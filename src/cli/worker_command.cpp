@@ -56,7 +56,7 @@ void add_shared(CLI::App& app, SharedArgs& a) {
     return app.add_flag(names, var, help)->group(kShared);
   };
   opt("-L,--log-level,--loglevel", a.log_level, "Log level: debug, info, warning, error, critical");
-  opt("-T,--template", a.templ, "Render results with <plugin>/templates/TEMPLATE (not implemented yet)");
+  opt("-T,--template", a.templ, "Save results rendered with <worker dir>/templates/TEMPLATE instead of JSON");
   opt("-M,--max-processes", a.max_processes, "Worker threads (default: all cores)")->check(CLI::PositiveNumber);
   opt("-R,--max-recursion,--max_recursion", a.max_recursion, "Dispatch depth (overrides max_recursion)")
       ->check(CLI::NonNegativeNumber);
@@ -138,7 +138,7 @@ int cmd_worker(const std::string& worker, const std::vector<std::string>& args_i
     return 2;
   }
   if (shared.dispatch) throw Error("-D/--dispatch is not implemented yet (YARA dispatching comes with its own issue)");
-  if (!shared.templ.empty()) throw Error("-T/--template is not implemented yet (templates come with their own issue)");
+  if (app.get_option("--template")->count() > 0 && shared.templ.empty()) throw Error("-T needs a template name");
   if (!shared.log_level.empty() && !logging::valid_level(shared.log_level)) {
     throw Error("unknown log level '" + shared.log_level + "' (debug, info, warning, error, critical)");
   }
@@ -159,6 +159,7 @@ int cmd_worker(const std::string& worker, const std::vector<std::string>& args_i
   settings.output_connector = shared.connector.empty() ? config.default_connector : shared.connector;
   settings.archive_connector = shared.archive;
   settings.decorator = shared.decorator;
+  settings.template_name = shared.templ;
   settings.source_queue = shared.queue;
   settings.consume_errors = shared.errors;
   settings.split = shared.split;

@@ -140,10 +140,9 @@ TEST_F(BasicCliTest, UnknownSharedFlag) {
 
 TEST_F(BasicCliTest, FlagBeforeTheWorker) { expect_failure(bare({"-F", input}), {"-F"}); }
 
-TEST_F(BasicCliTest, DispatchAndTemplateAreNotImplemented) {
+TEST_F(BasicCliTest, DispatchIsNotImplemented) {
   expect_failure(stoq({"hash", "-F", input, "-D"}), {"not implemented"});
   expect_failure(stoq({"hash", "-F", input, "--dispatch"}), {"not implemented"});
-  expect_failure(stoq({"hash", "-F", input, "-T", "stdout.tpl"}), {"not implemented"});
 }
 
 TEST_F(BasicCliTest, BadRateLimit) {

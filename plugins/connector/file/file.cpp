@@ -1,6 +1,7 @@
 // connector:file: results under results_dir/<index>/[date/]<uuid>.<suffix> (or the
-// -O directory, or appended as one line to an existing -O file); payloads archived
-// under archive_base sharded by sha1; get_file by path or sha1.
+// -O directory, or appended as one line to an existing -O file); text rendered by a
+// -T template the same way, as it is (under a random name: text has no uuid); payloads
+// archived under archive_base sharded by sha1; get_file by path or sha1.
 //
 // Every path component that comes from a results document or message is checked:
 // nothing is ever written outside results_dir, the -O target or archive_base.

@@ -16,10 +16,32 @@ std::string text_field(const Json& message, const char* key) {
   return it != message.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// One entry of a document's "errors" list.
+Json error_entry(const std::string& plugin, const std::string& message) {
+  return Json{{"plugin", plugin}, {"payload_id", 0}, {"error", message}};
+}
+
+void add_error(Json& document, const std::string& plugin, const std::string& message) {
+  Json& list = document["errors"];
+  if (!list.is_array()) list = Json::array();
+  list.push_back(error_entry(plugin, message));
+}
+
 }  // namespace
 
+std::string render_results(const templating::Template& output, Json& document) {
+  Json vars = Json::object();
+  vars["results"] = std::move(document);
+  struct GiveBack {
+    Json& vars;
+    Json& document;
+    ~GiveBack() { document = std::move(vars["results"]); }
+  } give_back{vars, document};
+  return output.render(vars);
+}
+
 void Pipeline::Errors::add(const std::string& plugin, const std::string& message) {
-  list.push_back(Json{{"plugin", plugin}, {"payload_id", 0}, {"error", message}});
+  list.push_back(error_entry(plugin, message));
 }
 
 Pipeline::Pipeline(PluginSet& plugins) : plugins_(plugins), state_(plugins.state()) {
@@ -193,10 +215,29 @@ bool Pipeline::save(Json document, const std::string& root_sha1, Errors& errors)
   if (!root_sha1.empty()) kwargs["sha1"] = root_sha1;
   if (!settings.outfile.empty()) kwargs["outfile"] = settings.outfile;
   Connector& connector = plugins_.get<Connector>(settings.output_connector);
+  const OutputTemplate& output = state_.output_template;
   for (Json& one : documents) {
-    if (settings.flatten) one = lifecycle::flatten(one, settings.delimiter);
+    Json saved = settings.flatten ? lifecycle::flatten(one, settings.delimiter) : std::move(one);
+    // -T: the rendered text is saved instead of the JSON. A template that fails on this
+    // document must not lose its results: they are saved as JSON, with the error.
+    std::optional<std::string> text;
+    if (output.parsed) {
+      try {
+        text = render_results(*output.parsed, saved);
+      } catch (...) {
+        std::string failure = current_exception_text();
+        spdlog::error("template {} failed on the results of {}: {} (saved as JSON instead)", output.name,
+                      root_sha1.empty() ? "a payload" : root_sha1, failure);
+        if (settings.flatten) {
+          add_error(one, "template:" + output.name, failure);
+          saved = lifecycle::flatten(one, settings.delimiter);
+        } else {
+          add_error(saved, "template:" + output.name, failure);
+        }
+      }
+    }
     try {
-      connector.save(Content::results(one), kwargs);
+      connector.save(text ? Content::text(*text) : Content::results(saved), kwargs);
     } catch (...) {
       spdlog::error("connector {} failed to save results of {}: {}", settings.output_connector,
                     root_sha1.empty() ? "a payload" : root_sha1, current_exception_text());

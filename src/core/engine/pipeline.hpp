@@ -1,6 +1,7 @@
 // The path one message takes (stoq-original §c.4), top to bottom:
 // ratelimit -> TLP gate -> fetch (archive connector get_file) -> archive (-A)
-// -> hashes -> worker.scan -> results documents -> decorator -> save (-C).
+// -> hashes -> worker.scan -> results documents -> decorator -> flatten/split
+// -> template (-T) -> save (-C).
 // Every plugin call is caught here: a failure becomes an `errors` entry.
 #pragma once
 
@@ -9,8 +10,13 @@
 
 #include "engine/plugin_set.hpp"
 #include "stoq/json.hpp"
+#include "stoq/template.hpp"
 
 namespace stoq::engine {
+
+/// Renders `document` as the template variable `results` (lent to the template, not
+/// copied; it is left as it was). Throws what the template throws.
+std::string render_results(const templating::Template& output, Json& document);
 
 class Pipeline {
  public:

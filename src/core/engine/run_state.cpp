@@ -1,11 +1,30 @@
 #include "engine/run_state.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <vector>
 
 #include "stoq/error.hpp"
 
 namespace stoq::engine {
+namespace fs = std::filesystem;
 namespace {
+
+// The templates a plugin has, for the message about one it lacks.
+std::string template_list(const fs::path& dir) {
+  std::error_code error;
+  if (!fs::is_directory(dir, error)) return "the plugin has no templates/ folder";
+  std::vector<std::string> names;
+  for (fs::recursive_directory_iterator it(dir, error), end; !error && it != end; it.increment(error)) {
+    std::error_code ignored;  // a dangling link is simply not listed
+    if (it->is_regular_file(ignored)) names.push_back(it->path().lexically_relative(dir).string());
+  }
+  if (names.empty()) return "its templates/ folder is empty";
+  std::sort(names.begin(), names.end());
+  std::string text = "templates there:";
+  for (const std::string& name : names) text += " " + name;
+  return text;
+}
 
 RunOptions make_run_options(const RunSettings& settings) {
   RunOptions options;
@@ -20,6 +39,36 @@ RunOptions make_run_options(const RunSettings& settings) {
 
 }  // namespace
 
+std::string template_error_text(const templating::TemplateError& error, const fs::path& dir) {
+  std::string file = dir.empty() || dir == "." ? error.template_name() : (dir / error.template_name()).string();
+  return file + ":" + std::to_string(error.line()) + ":" + std::to_string(error.column()) + ": " + error.message();
+}
+
+OutputTemplate load_output_template(const fs::path& plugin_path, const std::string& name) {
+  fs::path dir = plugin_path / "templates";
+  fs::path relative(name);
+  bool climbs = std::any_of(relative.begin(), relative.end(), [](const fs::path& part) { return part == ".."; });
+  if (name.empty() || relative.is_absolute() || climbs) {
+    throw Error("-T '" + name + "': give the name of a file under " + dir.string() + " (no absolute path, no '..')");
+  }
+  fs::path file = dir / relative;
+  std::error_code error;
+  if (!fs::is_regular_file(file, error)) {
+    throw Error("-T " + name + ": no template " + file.string() + " (" + template_list(dir) + ")");
+  }
+  OutputTemplate loaded;
+  loaded.name = name;
+  loaded.environment = std::make_unique<templating::Environment>(dir);  // trim_blocks, lstrip_blocks
+  try {
+    loaded.parsed = loaded.environment->get_template(name);
+  } catch (const templating::TemplateError& e) {
+    throw Error("-T " + name + ": " + template_error_text(e, dir));
+  } catch (const std::exception& e) {
+    throw Error("-T " + name + ": " + file.string() + ": " + e.what());
+  }
+  return loaded;
+}
+
 RunState::RunState(CoreConfig config_in, RunSettings settings_in, loader::Catalog& catalog_in)
     : config(std::move(config_in)),
       settings(std::move(settings_in)),
@@ -33,6 +82,10 @@ RunState::RunState(CoreConfig config_in, RunSettings settings_in, loader::Catalo
     auto interval = lifecycle::parse_ratelimit(ratelimit);
     if (!interval) throw Error("ratelimit must be 'count/seconds' (e.g. 1/10), got '" + ratelimit + "'");
     rate_limiter = std::make_unique<lifecycle::RateLimiter>(*interval);
+  }
+  // Parsed now, once: a missing template or a syntax error stops the run before any payload.
+  if (!settings.template_name.empty()) {
+    output_template = load_output_template(worker.manifest.info.plugin_path, settings.template_name);
   }
 }
 

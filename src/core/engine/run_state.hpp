@@ -1,13 +1,15 @@
 // What all threads of one run share: configuration, the catalog, the queue, the
-// stop flag and the worker's rate limiter.
+// stop flag, the worker's rate limiter and the -T output template.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <mutex>
+#include <string>
 
 #include "engine/queue.hpp"
 #include "engine/settings.hpp"
@@ -15,8 +17,26 @@
 #include "loader/catalog.hpp"
 #include "stoq/config.hpp"
 #include "stoq/plugin.hpp"
+#include "stoq/template.hpp"
 
 namespace stoq::engine {
+
+/// -T NAME: the worker's template, parsed once at startup and rendered by every
+/// thread (a parsed template is immutable; the environment locks its own cache).
+struct OutputTemplate {
+  std::string name;                                      // as given to -T
+  std::unique_ptr<templating::Environment> environment;  // <worker plugin dir>/templates
+  std::shared_ptr<const templating::Template> parsed;    // destroyed before its environment
+};
+
+/// Loads <plugin_path>/templates/<name> with the options of the original stoQ
+/// (trim_blocks, lstrip_blocks). Throws stoq::Error naming the file: missing (with the
+/// templates the plugin has), refused, or where its syntax is wrong.
+OutputTemplate load_output_template(const std::filesystem::path& plugin_path, const std::string& name);
+
+/// "<dir>/<template>:<line>:<column>: <message>": a template error located by the
+/// path of its file (dir empty or ".": the template's own name).
+std::string template_error_text(const templating::TemplateError& error, const std::filesystem::path& dir);
 
 class RunState {
  public:
@@ -30,6 +50,8 @@ class RunState {
   /// The worker's options (options_for the run's worker).
   Options worker_options;
   std::unique_ptr<lifecycle::RateLimiter> rate_limiter;  // null: no ratelimit
+  /// -T: rendered in place of the JSON for every document saved; parsed is null without -T.
+  OutputTemplate output_template;
   /// Messages whose results could not be saved (they were negatively acknowledged).
   std::atomic<std::uint64_t> unsaved{0};
 

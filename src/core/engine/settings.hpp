@@ -18,6 +18,7 @@ struct RunSettings {
   std::string output_connector;               // -C, or default_connector
   std::string archive_connector;              // -A
   std::string decorator;                      // -P
+  std::string template_name;                  // -T: <worker plugin dir>/templates/<name>; empty: JSON
   std::string path;                           // -F
   std::string source_queue;                   // -Q
   bool consume_errors = false;                // -E

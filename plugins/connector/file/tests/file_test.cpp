@@ -108,6 +108,22 @@ TEST_F(FileConnectorTest, OutfileExistingFileGetsOneLinePerDocument) {
   EXPECT_EQ(documents[1]["results"][0]["uuid"][1], "b");
 }
 
+// -T: rendered text is written as it is (compactly or not), plus a newline: in a file
+// of its own, or appended to an existing -O file.
+TEST_F(FileConnectorTest, SavesRenderedTextAsItIs) {
+  const std::string text = "fox.txt\n    sha1  abc\n";
+  Json path = connector({{"compactly", "True"}}).save(Content::text(text), Json{{"index", "hash"}});
+  EXPECT_EQ(fs::path(path.get<std::string>()).parent_path(), fs::path(harness.config().results_dir) / "hash");
+  EXPECT_EQ(fs::path(path.get<std::string>()).extension(), ".stoq");
+  EXPECT_EQ(read_text(path.get<std::string>()), text + "\n");
+
+  std::string out = dir.write("summaries.txt", "earlier\n");
+  auto& file = connector();
+  EXPECT_EQ(file.save(Content::text(text), Json{{"outfile", out}}), out);
+  file.save(Content::text("second"), Json{{"outfile", out}});
+  EXPECT_EQ(read_text(out), "earlier\n" + text + "\nsecond\n");
+}
+
 TEST_F(FileConnectorTest, ArchivesBySha1AndRetrievesAgain) {
   auto& file = connector();
   std::string content = "archive me";

@@ -50,6 +50,19 @@ TEST(StdoutConnector, PrintsResultsIndentedByFour) {
   EXPECT_NE(text.find("\n    \"results\""), std::string::npos);
 }
 
+// -T: rendered text is printed as it is, plus one newline (the original's print()).
+TEST(StdoutConnector, PrintsTextAsItIsPlusOneNewline) {
+  TempDir dir;
+  PluginHarness harness(dir.path());
+  auto& connector = harness.activate<stoq::Connector>(STOQ_PLUGIN_DIR, "stdout");
+  CapturedStdout capture(dir.path() + "/out");
+  connector.save(Content::text("fox.txt\n    sha1  abc\n"), Json{{"index", "hash"}});
+  connector.save(Content::text("no newline"), Json::object());
+  connector.save(Content::text(""), Json::object());
+  connector.save(Content::text("{\"not\": \"re-encoded\"}"), Json::object());
+  EXPECT_EQ(capture.finish(), "fox.txt\n    sha1  abc\n\nno newline\n\n{\"not\": \"re-encoded\"}\n");
+}
+
 TEST(StdoutConnector, RefusesToArchive) {
   TempDir dir;
   PluginHarness harness(dir.path());
