@@ -18,7 +18,7 @@ repo=$(cd "$here/.." && pwd)
 seconds=${1:-60}
 shift $(( $# > 0 ? 1 : 0 ))
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_ini fuzz_stoq_manifest fuzz_values fuzz_bytes fuzz_flatten)
+[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_ini fuzz_stoq_manifest fuzz_values fuzz_bytes fuzz_flatten fuzz_template fuzz_iocregex)
 build=${STOQ_FUZZ_BUILD:-$repo/build-fuzz}
 jobs=${STOQ_FUZZ_JOBS:-2}
 
@@ -41,6 +41,7 @@ for target in "${targets[@]}"; do
   case $target in
     fuzz_ini|fuzz_stoq_manifest|fuzz_values) dict=(-dict="$here/dict/ini.dict") ;;
     fuzz_flatten) dict=(-dict="$here/dict/json.dict") ;;
+    fuzz_template) dict=(-dict="$here/dict/template.dict") ;;
   esac
   echo "== $target: ${seconds}s"
   # shellcheck disable=SC2086

@@ -5,12 +5,8 @@
 // of it (after the options byte) is the payload. The options byte picks refang on/off,
 // small caps and which types are enabled, so the limits are exercised too.
 //
-// Registration (fuzz/CMakeLists.txt), beside the other targets: compile this file with
-// the scanner sources, so that they get the fuzzer's coverage flags:
-//   add_executable(fuzz_iocregex ${PROJECT_SOURCE_DIR}/plugins/reader/iocregex/fuzz_iocregex.cpp
-//                  ${PROJECT_SOURCE_DIR}/plugins/reader/iocregex/ioc.cpp ...scanner.cpp ...whitelist.cpp)
-//   target_include_directories(fuzz_iocregex PRIVATE ${PROJECT_SOURCE_DIR}/plugins/reader/iocregex)
-// Seeds: plugins/reader/iocregex/fuzz_corpus/ (copy to fuzz/corpus/fuzz_iocregex/).
+// Registered in fuzz/CMakeLists.txt (compiled there with the scanner sources, so that
+// they get the fuzzer's coverage flags); seeds in fuzz/corpus/fuzz_iocregex/.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

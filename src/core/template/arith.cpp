@@ -161,7 +161,11 @@ Value binary_op(std::string_view op, const Value& a, const Value& b, const Inter
     if (!numbers) unsupported(op, a, b);
     if (floats) {
       if (a.as_double() == 0.0 && b.as_double() < 0) throw Error("0.0 cannot be raised to a negative power");
-      return Value::floating(std::pow(a.as_double(), b.as_double()));
+      double r = std::pow(a.as_double(), b.as_double());
+      if (std::isinf(r) && std::isfinite(a.as_double()) && std::isfinite(b.as_double())) {
+        throw Error("(34, 'Numerical result out of range')");  // Python's OverflowError
+      }
+      return Value::floating(r);
     }
     return int_pow(a.as_wide(), b.as_wide());
   }
@@ -176,6 +180,9 @@ bool contains(const Value& container, const Value& item) {
     return container.str().find(item.str()) != std::string_view::npos;
   }
   if (container.is_mapping()) {
+    if ((item.is_list_like() && !is_tuple(item)) || item.is_mapping()) {
+      throw Error("unhashable type: '" + type_name(item) + "'");
+    }
     Value ignored;
     return mapping_get(container, item, ignored);
   }

@@ -185,7 +185,7 @@ Value select(Interpreter& in, const Value& v, CallArgs& args, bool keep, bool by
     test_args.keyword = args.keyword;
   }
   std::vector<Value> out;
-  if (v.is_undefined()) return Value::list({}, ListKind::Iterator);
+  if (!truthy(v)) return Value::list({}, ListKind::Iterator);  // Jinja2: `if value:` first
   for (const Value& item : sequence(in, v)) {
     Value subject = by_attribute ? get_path(item, to_str(attribute)) : item;
     bool ok = false;

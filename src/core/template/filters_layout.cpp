@@ -208,6 +208,7 @@ Value do_wordwrap(Interpreter& in, const Value& v, CallArgs& args) {
   Value wrap_v = a.get(2, Value::none());
   std::u32string wrapstring = wrap_v.is_none() ? U"\n" : decode_utf8(to_str(wrap_v));
   bool hyphens = truthy(a.get(3, Value::boolean(true)));
+  if (!v.is_string()) throw Error("'" + type_name(v) + "' object has no attribute 'splitlines'");
   std::u32string out;
   std::vector<std::u32string> lines = splitlines(decode_utf8(to_str(v)));
   for (std::size_t i = 0; i < lines.size(); ++i) {

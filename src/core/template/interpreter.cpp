@@ -128,19 +128,23 @@ class LoopObject : public Object, public std::enable_shared_from_this<LoopObject
 };
 
 // What `{% import %}` binds: the exported top-level names of the imported template.
+// It holds the module's scope weakly: the interpreter keeps every module scope for the
+// whole render (modules_), and a scope imported `with context` has the importing scope
+// as parent, which holds this object: a strong pointer would be a cycle.
 class ModuleObject : public Object {
  public:
-  ModuleObject(ScopePtr scope, std::string name) : scope_(std::move(scope)), name_(std::move(name)) {}
+  ModuleObject(const ScopePtr& scope, std::string name) : scope_(scope), name_(std::move(name)) {}
   Value getattr(std::string_view name) override {
-    if (!name.starts_with('_')) {
-      if (const Value* v = scope_->find_local(name)) return *v;
+    ScopePtr scope = scope_.lock();
+    if (scope && !name.starts_with('_')) {
+      if (const Value* v = scope->find_local(name)) return *v;
     }
     return Value::undefined("'" + name_ + "' has no attribute '" + std::string(name) + "'");
   }
   [[nodiscard]] std::string repr() const override { return "<Template '" + name_ + "'>"; }
 
  private:
-  ScopePtr scope_;
+  std::weak_ptr<Scope> scope_;
   std::string name_;
 };
 
@@ -150,6 +154,30 @@ class ModuleObject : public Object {
 
 Interpreter::Interpreter(const Environment& environment, const TemplateLimits& limits)
     : environment_(environment), limits_(limits) {}
+
+// Values never outlive a render, so emptying every container changed in place breaks
+// any cycle a template built (ns.self = ns, xs.append(xs)) and lets it be freed.
+Interpreter::~Interpreter() {
+  for (auto& weak : mutated_dicts_) {
+    if (auto dict = weak.lock()) std::vector<std::pair<Value, Value>>().swap(dict->items);
+  }
+  for (auto& weak : mutated_lists_) {
+    if (auto list = weak.lock()) std::vector<Value>().swap(list->items);
+  }
+}
+
+void Interpreter::note_mutation(const Value& container) {
+  // A loop usually changes the same namespace or list again and again: note it once.
+  const auto note = [](auto& seen, const auto& ptr) {
+    if (!ptr) return;
+    for (std::size_t i = seen.size(), checked = 0; i > 0 && checked < 8; --i, ++checked) {
+      if (seen[i - 1].lock() == ptr) return;
+    }
+    seen.push_back(ptr);
+  };
+  note(mutated_lists_, container.list_ptr());
+  note(mutated_dicts_, container.dict_ptr());
+}
 
 std::string Interpreter::render(const std::shared_ptr<const ParsedTemplate>& parsed, const Json& vars) {
   vars_ = vars.is_object() ? &vars : nullptr;
@@ -388,6 +416,7 @@ void Interpreter::assign(const Expr& target, Value value, const ScopePtr& scope)
       throw Error("cannot assign attribute on non-namespace object");
     }
     ns.dict_data().set(Value::string(target.name), std::move(value));
+    note_mutation(ns);
     return;
   }
   throw Error("can't assign to this expression");

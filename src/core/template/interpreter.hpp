@@ -28,6 +28,9 @@ using ScopePtr = std::shared_ptr<Scope>;
 class Interpreter {
  public:
   Interpreter(const Environment& environment, const TemplateLimits& limits);
+  ~Interpreter();
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
 
   /// Renders `parsed` with `vars` (a JSON object) as its context.
   std::string render(const std::shared_ptr<const ParsedTemplate>& parsed, const Json& vars);
@@ -41,6 +44,9 @@ class Interpreter {
   /// Throws when a string/list being built would exceed max_value_bytes.
   void check_value_size(std::size_t bytes) const;
   [[nodiscard]] const TemplateLimits& limits() const { return limits_; }
+  /// A list or namespace changed in place (append, set ns.x): it may now be part of a
+  /// reference cycle, which reference counting never frees; the render clears it at the end.
+  void note_mutation(const Value& container);
 
   // Macro and caller invocation (called by the Macro callable).
   Value invoke_macro(const Stmt& macro, const ScopePtr& closure, const std::shared_ptr<const ParsedTemplate>& owner,
@@ -84,6 +90,8 @@ class Interpreter {
   std::size_t depth_ = 0;
   std::vector<std::shared_ptr<const ParsedTemplate>> templates_;  // the include/import stack
   std::vector<ScopePtr> modules_;  // imported templates' scopes: their macros hold them weakly
+  std::vector<std::weak_ptr<ListData>> mutated_lists_;
+  std::vector<std::weak_ptr<DictData>> mutated_dicts_;
   const Json* vars_ = nullptr;
 };
 

@@ -371,6 +371,7 @@ const std::vector<std::pair<std::string_view, MethodFn>>& list_methods() {
          }
          in.step();
          l.mutable_list_items().push_back(a.get(0, Value()));
+         in.note_mutation(l);
          return Value::none();
        }},
   };

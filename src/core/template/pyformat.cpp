@@ -252,7 +252,11 @@ std::string percent_format(std::string_view fmt, const Value& args) {
     out += format_one(type, spec, has_key ? keyed : (mapping ? args : take()));
     if (mapping && !has_key) used_mapping = true;
   }
-  if (!mapping && next_arg < positional.size()) throw Error("not all arguments converted during string formatting");
+  // Python skips this check when the argument is "mapping-like" (has __getitem__): lists too.
+  const bool getitem_like = mapping || (args.is_list_like() && !tuple_args);
+  if (!getitem_like && next_arg < positional.size()) {
+    throw Error("not all arguments converted during string formatting");
+  }
   (void)used_mapping;
   return out;
 }

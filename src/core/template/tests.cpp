@@ -23,8 +23,8 @@ bool is_integer(const Value& v) { return v.is(Kind::Int); }
 bool same_object(const Value& a, const Value& b) {
   if (a.kind() != b.kind()) return false;
   switch (a.kind()) {
-    case Kind::None:
-    case Kind::Undefined: return true;
+    case Kind::None: return true;
+    case Kind::Undefined: return false;  // two Undefined objects are never the same object
     case Kind::Bool: return a.as_bool() == b.as_bool();
     case Kind::Int: return a.as_wide() == b.as_wide();  // CPython caches small ints; literals are constants
     case Kind::Float: return false;
@@ -95,7 +95,8 @@ const std::vector<Entry>& table() {
       {"sequence",
        [](Interpreter&, const Value& v, CallArgs& a) {
          no_args(a, "sequence");
-         return v.is_string() || is_indexable(v) || v.is_mapping();
+         // Undefined has __len__ and __getitem__, so Jinja2 calls it a sequence
+         return v.is_string() || is_indexable(v) || v.is_mapping() || v.is_undefined();
        }},
       {"iterable",
        [](Interpreter&, const Value& v, CallArgs& a) {

@@ -168,6 +168,14 @@ double Value::as_double() const {
   }
 }
 
+std::shared_ptr<ListData> Value::list_ptr() const {
+  return kind_ == Kind::List ? std::static_pointer_cast<ListData>(owner_) : nullptr;
+}
+
+std::shared_ptr<DictData> Value::dict_ptr() const {
+  return kind_ == Kind::Dict ? std::static_pointer_cast<DictData>(owner_) : nullptr;
+}
+
 const std::vector<Value>& Value::list_items() const { return static_cast<ListData*>(owner_.get())->items; }
 std::vector<Value>& Value::mutable_list_items() const { return static_cast<ListData*>(owner_.get())->items; }
 DictData& Value::dict_data() const { return *static_cast<DictData*>(owner_.get()); }

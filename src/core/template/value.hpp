@@ -121,6 +121,9 @@ class Value {
   [[nodiscard]] const void* identity() const;
   /// Moves out what keeps an owned list/dict alive (for iterative destruction).
   std::shared_ptr<void> release_owner() { return std::move(owner_); }
+  /// The owned list's or dict's data as a shared pointer (null for other kinds).
+  [[nodiscard]] std::shared_ptr<ListData> list_ptr() const;
+  [[nodiscard]] std::shared_ptr<DictData> dict_ptr() const;
 
  private:
   Kind kind_ = Kind::Undefined;

@@ -1,0 +1,2 @@
+{% macro one(a) %}{{ a }}{% endmacro %}
+{{ one(1, 2) }}

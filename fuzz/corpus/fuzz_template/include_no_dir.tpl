@@ -1,0 +1,1 @@
+{% include 'x.tpl' ignore missing %}{% include 'y.tpl' %}

@@ -1,0 +1,1 @@
+{% set ns = namespace(s='ab') %}{% for r in results.results %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{% endfor %}{{ ns.s|length }}

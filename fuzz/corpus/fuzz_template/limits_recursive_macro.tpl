@@ -1,0 +1,1 @@
+{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}

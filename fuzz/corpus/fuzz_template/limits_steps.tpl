@@ -1,0 +1,1 @@
+{% for a in range(1000) %}{% for b in range(1000) %}{{ a }}{% endfor %}{% endfor %}

@@ -1,0 +1,1 @@
+été {{ "😀"|upper }} {{ results.results[1].scan.s|tojson }} {# é #}

@@ -1,0 +1,1 @@
+  <inner {{ label }} payloads={{ results.payloads }}>

@@ -1,0 +1,3 @@
+<outer {{ label }}>
+{% include '_partials/nested_inner.tpl' %}
+</outer>

@@ -1,0 +1,1 @@
+[{{ r.payload_id }}] {{ r.plugin }} {{ r.filename|default('-', true) }} ({{ r.size }} bytes)

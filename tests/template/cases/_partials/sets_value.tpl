@@ -1,0 +1,2 @@
+{% set leaked = 'from partial' %}
+partial sees leaked={{ leaked }}

@@ -1,0 +1,1 @@
+{{ title|default('untitled') }} / {{ results.tlp }}

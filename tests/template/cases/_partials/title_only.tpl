@@ -1,0 +1,1 @@
+title={{ title|default('untitled') }} results defined={{ results is defined }}

@@ -1,0 +1,1 @@
+{{ match.namespace }}:{{ match.rule }}{% if match.tags %} [{{ match.tags|join(', ') }}]{% endif %}

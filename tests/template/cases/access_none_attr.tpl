@@ -1,0 +1,1 @@
+[{{ none.x }}] [{{ results.tlp.x }}] [{{ (none)['k'] }}]

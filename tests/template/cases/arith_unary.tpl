@@ -1,0 +1,1 @@
+{{ -results.payloads }} {{ +results.payloads }} {{ -(-3) }} {{ - 2.5 }} {{ -2 ** 2 }} {{ (-2) ** 2 }}

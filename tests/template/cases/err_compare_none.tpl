@@ -1,0 +1,1 @@
+{% for r in results.results %}{{ r.size }}{% endfor %}{{ none < 1 }}

@@ -1,0 +1,2 @@
+{% import '_lib/no_such_lib.tpl' as lib %}
+{{ lib.x() }}

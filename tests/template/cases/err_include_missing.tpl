@@ -1,0 +1,1 @@
+{% include '_partials/no_such_partial.tpl' %}

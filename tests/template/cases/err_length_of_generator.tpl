@@ -1,0 +1,1 @@
+{{ results.results|selectattr('plugin')|length }}

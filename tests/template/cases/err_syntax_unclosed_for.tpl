@@ -1,0 +1,2 @@
+{% for r in results.results %}
+{{ r.plugin }}

@@ -1,0 +1,2 @@
+{% if results.payloads %}
+payloads

@@ -1,0 +1,1 @@
+tlp: {{ results.tlp

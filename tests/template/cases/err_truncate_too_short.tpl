@@ -1,0 +1,1 @@
+{{ 'long enough text'|truncate(2) }}

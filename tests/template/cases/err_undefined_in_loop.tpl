@@ -1,0 +1,2 @@
+{% for r in results.results %}{{ r.plugin }}{% endfor %}
+{{ results.no_such_section.items }}

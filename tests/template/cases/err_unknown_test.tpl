@@ -1,0 +1,1 @@
+{% if results.tlp is nosuchtest %}x{% endif %}

@@ -1,0 +1,2 @@
+plain text only
+with two lines

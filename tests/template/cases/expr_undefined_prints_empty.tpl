@@ -1,0 +1,1 @@
+[{{ nothing }}] [{{ results.nothing }}] [{{ results.results[42] }}] [{{ results['no such key'] }}]

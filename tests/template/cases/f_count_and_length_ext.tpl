@@ -1,0 +1,1 @@
+{{ results.results|selectattr('plugin', 'eq', 'yara')|list|count }} {{ results.plugins|count }}

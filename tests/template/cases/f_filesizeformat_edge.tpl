@@ -1,0 +1,1 @@
+{{ -1|filesizeformat }} {{ (-2000)|filesizeformat }} {{ 999999|filesizeformat }} {{ 1e24|filesizeformat }} {{ 1e27|filesizeformat }} {{ 1099511627776|filesizeformat(true) }} {{ '2048'|filesizeformat }} {{ 1.5|filesizeformat }}

@@ -1,0 +1,1 @@
+[{{ nothing|last }}] [{{ results.nothing|first }}] [{{ (results.results|first).nothing|last if results.results else '' }}]

@@ -1,0 +1,1 @@
+{{ '<b>bold</b>'|safe }} {{ ('<i>'|safe)|e }} {{ '&amp;'|safe|length }}

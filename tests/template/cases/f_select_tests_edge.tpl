@@ -1,0 +1,2 @@
+{{ [1, 2, 3, 4]|select('>', 2)|list }} {{ [1, 2, 3, 4]|select('lessthan', 3)|list }} {{ ['a', 'b']|select('in', 'abc')|list }} {{ [none, false, 0]|select('sameas', false)|list }} {{ [1, 2]|reject('equalto', 1)|list }}
+{{ [{'n': 1}, {'n': none}, {}]|selectattr('n')|list }} {{ [{'n': 1}, {'n': none}, {}]|rejectattr('n', 'defined')|list }} {{ [{'n': 1}, {'n': 2}]|selectattr('n', 'odd')|map(attribute='n')|list }}

@@ -1,0 +1,6 @@
+{% filter upper %}
+tlp: {{ results.tlp }}
+{% for r in results.results %}
+{{ r.plugin }}
+{% endfor %}
+{% endfilter %}

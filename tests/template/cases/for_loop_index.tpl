@@ -1,0 +1,3 @@
+{% for r in results.results %}
+{{ loop.index }}/{{ loop.index0 }} {{ r.plugin }}
+{% endfor %}

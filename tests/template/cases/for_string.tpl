@@ -1,0 +1,3 @@
+{% for c in results.tlp|default('none', true) %}[{{ c }}]{% endfor %}
+
+{% for c in 'été' %}{{ c }}.{% endfor %}

@@ -1,0 +1,5 @@
+{% if results.payloads %}
+has payloads
+{% endif %}
+{% if results.tlp == 'amber' %}amber!{% endif %}
+done

@@ -1,0 +1,3 @@
+{% include '_partials/header.tpl' %}
+body
+{% include '_partials/footer.tpl' %}

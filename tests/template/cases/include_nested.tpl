@@ -1,0 +1,2 @@
+{% set label = 'L1' %}
+{% include '_partials/nested_outer.tpl' %}

@@ -1,0 +1,3 @@
+{% set leaked = 'from case' %}
+{% include '_partials/sets_value.tpl' %}
+case sees leaked={{ leaked }}

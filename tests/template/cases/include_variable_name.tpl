@@ -1,0 +1,3 @@
+{% set which = '_partials/footer.tpl' %}
+{% include which %}
+{% include '_partials/' ~ 'header.tpl' %}

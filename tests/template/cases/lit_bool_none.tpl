@@ -1,0 +1,2 @@
+{{ true }} {{ True }} {{ false }} {{ False }} {{ none }} {{ None }}
+{{ true == True }} {{ none is none }}

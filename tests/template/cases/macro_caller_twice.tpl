@@ -1,0 +1,3 @@
+{% macro twice() %}{{ caller() }}|{{ caller()|upper }}{% endmacro %}
+{% call twice() %}tlp={{ results.tlp }}{% endcall %}
+

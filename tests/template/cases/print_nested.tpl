@@ -1,0 +1,3 @@
+{% for r in results.results %}
+{{ r.plugin }}: {{ r.scan }}
+{% endfor %}

@@ -1,0 +1,2 @@
+{{ results.results|map(attribute='source_meta.password')|list }}
+{{ [nothing, 1] }}

@@ -1,0 +1,6 @@
+{% if results.payloads %}
+{% set verdict = 'has payloads' %}
+{% else %}
+{% set verdict = 'empty' %}
+{% endif %}
+{{ verdict }}

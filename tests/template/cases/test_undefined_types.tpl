@@ -1,0 +1,1 @@
+{{ nothing is sequence }} {{ nothing is iterable }} {{ nothing is mapping }} {{ nothing is string }} {{ nothing is number }} {{ nothing is lower }} {{ nothing is upper }} {{ nothing is sameas nothing }} {{ results.missing is sequence }}

@@ -1,0 +1,6 @@
+[{{ nothing|length }}] [{{ nothing|upper }}] [{{ nothing|list }}] [{{ nothing|join(',') }}] [{{ nothing is none }}] [{{ nothing == none }}]
+[{{ nothing == nothing }}] [{{ nothing|string }}] [{{ nothing|first }}] [{{ nothing|sort }}] [{{ nothing|sum }}] [{{ nothing|count }}]
+[{{ not nothing }}] [{{ nothing in [1] }}] [{{ 1 in nothing }}] [{{ nothing|default(1) + 1 }}] [{{ nothing|trim }}] [{{ nothing|e }}]
+[{{ nothing|replace('a', 'b') }}] [{{ nothing ~ nothing }}] [{{ nothing if nothing else 'else' }}] [{{ nothing|unique|list }}]
+[{{ nothing|items|list }}] [{{ nothing|batch(2)|list }}] [{{ nothing|wordcount }}] [{{ nothing|center(5) }}] [{{ nothing|min }}]
+[{{ nothing|select|list }}] [{{ nothing|map('upper')|list }}] [{{ nothing|truncate(5) }}] [{{ nothing|title }}] [{{ nothing|urlencode }}]

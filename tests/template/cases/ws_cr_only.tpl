@@ -1,0 +1,1 @@
+old mac{% if true %}line{% endif %}end

@@ -1,0 +1,5 @@
+line one
+{% if true %}
+  crlf body {{ results.payloads }}
+{% endif %}
+last

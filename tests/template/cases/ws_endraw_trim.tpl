@@ -1,0 +1,7 @@
+x
+{% raw -%}
+  raw body
+{%- endraw %}
+y
+  {% raw %}{{ a }}{% endraw %}
+z

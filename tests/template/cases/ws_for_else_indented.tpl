@@ -1,0 +1,7 @@
+<ul>
+  {% for e in results.errors|default([]) %}
+    <li>{{ e }}</li>
+  {% else %}
+    <li>none</li>
+  {% endfor %}
+</ul>

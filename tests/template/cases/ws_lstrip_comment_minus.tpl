@@ -1,0 +1,7 @@
+a
+   {#- comment -#}   
+b
+  {# plain #}
+c
+	{#+ keep #}
+d

@@ -1,0 +1,2 @@
+x    {% if true %}y{% endif %}    z
+    {{ 'var' }}    {% if true %}w{% endif %}

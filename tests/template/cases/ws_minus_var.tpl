@@ -1,0 +1,5 @@
+tlp: [   {{- results.tlp -}}   ]
+payloads:
+    {{- results.payloads }}
+{{ 'x' -}}
+   y

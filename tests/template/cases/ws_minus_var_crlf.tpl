@@ -1,0 +1,7 @@
+{{ results.payloads -}}
+   next
+{%- if true %}
+x
+{% endif -%}
+
+end

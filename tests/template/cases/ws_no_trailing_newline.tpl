@@ -1,0 +1,1 @@
+no final newline {{ results.payloads }}

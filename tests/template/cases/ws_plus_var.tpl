@@ -1,0 +1,6 @@
+a
+    {{ 'var not stripped' }}
+    {%+ if true +%}
+    both plus
+    {%+ endif +%}
+b

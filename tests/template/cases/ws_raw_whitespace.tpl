@@ -1,0 +1,5 @@
+before
+    {% raw %}
+    {{ raw }}
+    {% endraw %}
+between   {%- raw -%}   [raw trimmed]   {%- endraw -%}   after

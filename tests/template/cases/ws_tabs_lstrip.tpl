@@ -1,0 +1,6 @@
+start
+	{% if true %}
+	inside tab
+		{% endif %}
+ 	 {% for i in [1] %}{{ i }}{% endfor %}
+end

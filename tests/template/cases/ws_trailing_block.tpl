@@ -1,0 +1,4 @@
+text
+{% if true %}
+x
+{% endif %}

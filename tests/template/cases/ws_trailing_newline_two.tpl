@@ -1,0 +1,2 @@
+payloads={{ results.payloads }}
+

@@ -1,0 +1,4 @@
+text   
+  
+{{ results.payloads }}  
+  

@@ -1,0 +1,4 @@
+{{ results.payloads }}
+  {{ results.tlp }}
+{{ 'a' }}{{ 'b' }}
+    {{ none }}
