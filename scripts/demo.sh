@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# `make demo`: runs the hash worker over the bundled samples/ twice:
-#   1. results to stdout (the default connector);
-#   2. results saved as files with -C file -O, then lists what was written.
+# `make demo`: runs stoq over the bundled samples/:
+#   1. hash, results to stdout (the default connector);
+#   2. hash, results saved as files with -C file -O, then lists what was written;
+#   3. yara and iocextract with their human-readable templates (-T stdout.tpl),
+#      and the verdict decorator; then `stoq render` of a saved document.
 # Everything the run writes (logs, results) goes under <build>/demo: STOQ_HOME points
 # there, so nothing touches ~/.stoq.
 #
@@ -54,5 +56,26 @@ for path in pathlib.Path(sys.argv[1]).rglob("*.stoq"):
 for filename, sha256, size in sorted(rows):
     print(f"  {filename:<18} {size:>5} bytes  sha256 {sha256}")
 PY
+
+step "$stoq yara -F samples/ -T stdout.tpl   (YARA matches, through the yara worker's template)"
+"$stoq" yara -F samples/ -T stdout.tpl
+
+step "$stoq iocextract -F samples/ -T stdout.tpl   (indicators of compromise, through its template)"
+"$stoq" iocextract -F samples/ -T stdout.tpl
+
+step "$stoq yara -F samples/ -P verdict -C file -O $demo/verdicts   (scores and a verdict per document)"
+"$stoq" yara -F samples/ -P verdict -C file -O "$demo/verdicts"
+python3 - "$demo/verdicts" <<'PY'
+import json, pathlib, sys
+for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.stoq")):
+    doc = json.loads(path.read_text())
+    entry, verdict = doc["results"][0], doc.get("verdict", {})
+    print(f"  {entry.get('filename', '?'):<18} score {verdict.get('score', 0):>5}  {verdict.get('verdict', '?')}")
+PY
+
+first=$(find "$demo/results" -type f -name '*.stoq' | sort | head -1)
+step "$stoq render plugins/worker/hash/templates/stdout.tpl <one saved document>   (try a template on saved results)"
+"$stoq" render "$root/plugins/worker/hash/templates/stdout.tpl" "$first"
+
 echo
-echo "demo: logs in $demo/logs, results in $demo/results"
+echo "demo: logs in $demo/logs, results in $demo/results and $demo/verdicts"

@@ -42,7 +42,7 @@ echo "  $lib_line"
 
 step "stoq list   (cwd $tmp/elsewhere, HOME empty)"
 installed_stoq list | tee "$tmp/list.txt"
-for plugin in hash stdout file filedir dirmon; do
+for plugin in hash yara iocextract iocregex stdout file filedir dirmon sanitize summary verdict; do
   grep -q "^  $plugin " "$tmp/list.txt" || fail "stoq list does not show $plugin"
 done
 
@@ -56,6 +56,20 @@ doc = json.load(open(sys.argv[1]))
 got = doc["results"][0]["scan"]["sha256"]
 assert got == sys.argv[2], f"sha256 {got} != {sys.argv[2]}"
 print(f"  sha256 {got} matches sha256sum")
+PY
+
+step "stoq hash -F $sample -T stdout.tpl   (a plugin's templates/ installed beside it)"
+installed_stoq hash -F "$sample" -T stdout.tpl >"$tmp/hash.txt"
+grep -q "sha256  $expected" "$tmp/hash.txt" || { cat "$tmp/hash.txt"; fail "rendered template"; }
+sed 's/^/  /' "$tmp/hash.txt"
+
+step "stoq yara -F $root/samples/phish-dropper.txt   (rules/ installed beside the yara worker)"
+installed_stoq yara -F "$root/samples/phish-dropper.txt" >"$tmp/yara.json"
+python3 - "$tmp/yara.json" <<'PY' || fail "yara output"
+import json, sys
+rules = sorted(m["rule"] for m in json.load(open(sys.argv[1]))["results"][0]["scan"])
+assert "powershell_encoded_command" in rules, rules
+print("  rules matched:", ", ".join(rules))
 PY
 
 step "out-of-tree plugin: docs/examples/wordcount against $prefix"
