@@ -1,6 +1,8 @@
 // The syntax tree of a parsed template. Immutable after parsing; shared by every render.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -65,6 +67,8 @@ enum class StmtKind : std::uint8_t {
   FromImport,   // {% from expr import names %}
   FilterBlock,  // {% filter chain %} body
   With,         // {% with assignments %} body
+  Extends,      // {% extends expr %}
+  Block,        // {% block text [scoped] [required] %} body
 };
 
 struct MacroParam {
@@ -93,6 +97,8 @@ struct Stmt {
   bool uses_caller = false;      // Macro/CallBlock body mentions `caller`
   bool accepts_varargs = false;  // ... mentions `varargs`: extra positional arguments allowed
   bool accepts_kwargs = false;   // ... mentions `kwargs`: extra keyword arguments allowed
+  bool scoped = false;           // Block: sees the variables of the scope it sits in
+  bool required = false;         // Block: a template extending this one must override it
 };
 
 }  // namespace stoq::templating::detail
@@ -102,6 +108,7 @@ namespace stoq::templating {
 struct ParsedTemplate {
   std::string name;
   detail::Body body;
+  std::map<std::string, const detail::Stmt*, std::less<>> blocks;  // {% block %}s, nested ones too
 };
 
 }  // namespace stoq::templating

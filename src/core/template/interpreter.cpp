@@ -185,9 +185,7 @@ std::string Interpreter::render(const std::shared_ptr<const ParsedTemplate>& par
   root->context = vars_;
   std::string out;
   out_ = &out;
-  templates_.push_back(parsed);
-  exec_body(parsed->body, root);
-  templates_.pop_back();
+  render_chain(parsed, root);
   return out;
 }
 
@@ -212,6 +210,7 @@ void Interpreter::check_value_size(std::size_t bytes) const {
 }
 
 void Interpreter::write(std::string_view text) {
+  if (out_ == &discard_) return;
   if (out_->size() + text.size() > limits_.max_output_bytes) {
     throw Error("template output exceeds " + std::to_string(limits_.max_output_bytes) +
                 " bytes (TemplateLimits::max_output_bytes)");
@@ -290,6 +289,8 @@ void Interpreter::exec(const Stmt& stmt, const ScopePtr& scope) {
         Value text = Value::string(capture(stmt.body, child_of(scope)));
         return write_value(eval_filter(*stmt.expr, scope, &text));
       }
+      case StmtKind::Extends: return exec_extends(stmt, scope);
+      case StmtKind::Block: return exec_block(stmt, scope);
       case StmtKind::With: {
         ScopePtr inner = child_of(scope);
         for (const auto& [target, value] : stmt.assigns) assign(*target, eval(*value, scope), inner);
@@ -373,9 +374,7 @@ void Interpreter::exec_include(const Stmt& stmt, const ScopePtr& scope) {
   if (stmt.with_context) {
     inner->parent = scope;
   }
-  templates_.push_back(found);
-  exec_body(found->body, inner);
-  templates_.pop_back();
+  render_chain(found, inner);
 }
 
 Value Interpreter::load_module(const Stmt& stmt, const ScopePtr& scope) {
@@ -391,9 +390,15 @@ Value Interpreter::load_module(const Stmt& stmt, const ScopePtr& scope) {
     module_scope->parent = scope;
   }
   modules_.push_back(module_scope);
-  templates_.push_back(found);
-  (void)capture(found->body, module_scope);
-  templates_.pop_back();
+  std::string* saved = out_;
+  out_ = &discard_;
+  try {
+    render_chain(found, module_scope);
+  } catch (...) {
+    out_ = saved;
+    throw;
+  }
+  out_ = saved;
   return Value::object(std::make_shared<ModuleObject>(module_scope, found->name));
 }
 

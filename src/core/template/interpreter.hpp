@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,6 +53,13 @@ class Interpreter {
   // Macro and caller invocation (called by the Macro callable).
   Value invoke_macro(const Stmt& macro, const ScopePtr& closure, const std::shared_ptr<const ParsedTemplate>& owner,
                      CallArgs& args, const Value* caller);
+  /// Renders block `name` as defined by the index-th template of the current inheritance
+  /// chain (0: the most derived; super() is index + 1) into the output.
+  /// `scoped` (from the {% block %} tag being rendered, as in Jinja2): the block sees `scope`,
+  /// else only the template's top-level scope.
+  void render_block(const std::string& name, std::size_t index, const ScopePtr& scope, bool scoped);
+  /// The same, captured as a string (super(), self.name()).
+  Value block_text(const std::string& name, std::size_t index, const ScopePtr& scope, bool scoped);
   /// Loop(...) for `for ... recursive`.
   Value run_recursive_loop(const Stmt& loop, const ScopePtr& scope, const Value& iterable, int depth);
 
@@ -65,6 +74,11 @@ class Interpreter {
   void exec(const Stmt& stmt, const ScopePtr& scope);
   void exec_for(const Stmt& stmt, const ScopePtr& scope, const Value& iterable, int depth);
   void exec_include(const Stmt& stmt, const ScopePtr& scope);
+  // Template inheritance (inheritance.cpp): a template and the ones it extends form a
+  // chain, rendered most-derived first; each include/import starts a chain of its own.
+  void render_chain(const std::shared_ptr<const ParsedTemplate>& tmpl, const ScopePtr& root);
+  void exec_extends(const Stmt& stmt, const ScopePtr& scope);
+  void exec_block(const Stmt& stmt, const ScopePtr& scope);
   Value load_module(const Stmt& stmt, const ScopePtr& scope);
   void assign(const Expr& target, Value value, const ScopePtr& scope);
   std::string capture(const Body& body, const ScopePtr& scope);
@@ -90,6 +104,18 @@ class Interpreter {
   std::size_t depth_ = 0;
   std::vector<std::shared_ptr<const ParsedTemplate>> templates_;  // the include/import stack
   std::vector<ScopePtr> modules_;  // imported templates' scopes: their macros hold them weakly
+  struct BlockEntry {
+    const Stmt* stmt;
+    std::shared_ptr<const ParsedTemplate> owner;
+  };
+  struct Chain {
+    std::map<std::string, std::vector<BlockEntry>, std::less<>> blocks;  // most derived first
+    ScopePtr root;
+    std::shared_ptr<const ParsedTemplate> parent;  // set by {% extends %}
+    std::string* out = nullptr;                    // where the chain's output goes
+  };
+  std::vector<std::unique_ptr<Chain>> chains_;
+  std::string discard_;  // the output of a template after its {% extends %}: dropped
   std::vector<std::weak_ptr<ListData>> mutated_lists_;
   std::vector<std::weak_ptr<DictData>> mutated_dicts_;
   const Json* vars_ = nullptr;
@@ -104,6 +130,8 @@ Value get_item(const Value& obj, const Value& key);
 Value get_slice(const Value& obj, const Value& start, const Value& stop, const Value& step);
 /// range, dict, namespace, cycler, joiner; Undefined when not a global.
 Value global_function(std::string_view name);
+/// `self` (inheritance.cpp): self.<block>() renders a block again.
+Value self_reference();
 /// A bound str/dict/list method (methods.cpp); Undefined when the type has no such method.
 Value find_method(const Value& obj, std::string_view name);
 /// Argument checks shared by methods and globals: Python's TypeError wording.

@@ -13,6 +13,7 @@ Value Interpreter::lookup(const std::string& name, const ScopePtr& scope) {
       if (it != s->context->end()) return Value::from_json(*it);
     }
   }
+  if (name == "self") return self_reference();
   Value global = global_function(name);
   if (!global.is_undefined()) return global;
   return Value::undefined("'" + name + "' is undefined");

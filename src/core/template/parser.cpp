@@ -85,9 +85,9 @@ StmtPtr Parser::parse_statement() {
     expect_block_end();
     return s;
   }
-  if (tag == "extends" || tag == "block" || tag == "autoescape") {
-    fail(t, "the '" + tag + "' tag is not supported by stoq's template engine");
-  }
+  if (tag == "block") return parse_block();
+  if (tag == "extends") return parse_extends();
+  if (tag == "autoescape") fail(t, "the 'autoescape' tag is not supported by stoq's template engine");
   fail(t, "Encountered unknown tag '" + tag + "'.");
 }
 
@@ -331,12 +331,54 @@ ExprPtr Parser::parse_assign_target(std::initializer_list<std::string_view> extr
   return tuple;
 }
 
+StmtPtr Parser::parse_block() {
+  auto s = make_stmt(StmtKind::Block, cur());
+  next();
+  const Token& at = cur();
+  s->text = expect_identifier();
+  if (blocks.count(s->text) != 0) fail(at, "block '" + s->text + "' defined twice");
+  while (cur().type == Tok::Name) {
+    if (skip_name("scoped")) {
+      s->scoped = true;
+    } else if (skip_name("required")) {
+      s->required = true;
+    } else {
+      break;
+    }
+  }
+  expect_block_end();
+  blocks.emplace(s->text, s.get());  // before the body: a nested block of the same name is an error
+  s->body = subparse({"endblock"});
+  next();  // endblock
+  if (cur().type == Tok::Name && cur().value != s->text) {
+    fail(cur(), "mismatching name in endblock: '" + s->text + "' and '" + cur().value + "'");
+  }
+  skip_name(s->text);
+  expect_block_end();
+  if (s->required) {
+    for (const StmtPtr& child : s->body) {
+      bool blank = child->kind == StmtKind::Output && child->text.find_first_not_of(" \t\r\n") == std::string::npos;
+      if (!blank) fail(at, "Required blocks can only contain comments or whitespace");
+    }
+  }
+  return s;
+}
+
+StmtPtr Parser::parse_extends() {
+  auto s = make_stmt(StmtKind::Extends, cur());
+  next();
+  s->expr = parse_expression(true);
+  expect_block_end();
+  return s;
+}
+
 std::shared_ptr<const ParsedTemplate> parse_template(std::string_view source, const std::string& name,
                                                      const LexerOptions& options) {
   auto parsed = std::make_shared<ParsedTemplate>();
   parsed->name = name;
   Parser parser(tokenize(source, name, options), parsed->name);
   parsed->body = parser.parse();
+  parsed->blocks = std::move(parser.blocks);
   return parsed;
 }
 

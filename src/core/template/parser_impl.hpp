@@ -2,7 +2,9 @@
 // statements in parser.cpp, expressions and the token stream in parser_expressions.cpp.
 #pragma once
 
+#include <functional>
 #include <initializer_list>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,6 +76,8 @@ class Parser {
   StmtPtr parse_from();
   StmtPtr parse_filter_block();
   StmtPtr parse_with();
+  StmtPtr parse_block();
+  StmtPtr parse_extends();
 
   // A name or a tuple of names (for/set/with targets).
   ExprPtr parse_assign_target(std::initializer_list<std::string_view> extra_end);
@@ -116,6 +120,10 @@ class Parser {
   std::size_t pos_ = 0;
   int depth_ = 0;
   std::vector<MacroRefs> macro_names_;
+
+ public:
+  // The {% block %}s seen, by name (parse_template moves them into the ParsedTemplate).
+  std::map<std::string, const Stmt*, std::less<>> blocks;
 };
 
 }  // namespace stoq::templating::detail

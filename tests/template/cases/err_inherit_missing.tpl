@@ -1,0 +1,1 @@
+{% extends "_partials/no_such_layout.tpl" %}
