@@ -12,27 +12,27 @@ namespace stoq::templating::detail {
 
 // ---- argument binding ------------------------------------------------------------------
 
-Args::Args(CallArgs& args, std::string_view function, std::initializer_list<std::string_view> params, bool variadic)
-    : given_(params.size(), nullptr) {
-  std::vector<std::string_view> names(params);
+Args::Args(CallArgs& args, std::string_view function, std::initializer_list<std::string_view> params, bool variadic) {
+  const std::size_t count = params.size();
+  if (count > kMaxParams) throw Error(std::string(function) + "(): too many parameters for Args");
   for (std::size_t i = 0; i < args.positional.size(); ++i) {
-    if (i < names.size()) {
+    if (i < count) {
       given_[i] = &args.positional[i];
     } else if (variadic) {
       rest.push_back(args.positional[i]);
     } else {
-      throw Error(std::string(function) + "() takes at most " + std::to_string(names.size()) + " argument(s) (" +
+      throw Error(std::string(function) + "() takes at most " + std::to_string(count) + " argument(s) (" +
                   std::to_string(args.positional.size()) + " given)");
     }
   }
   for (auto& [key, value] : args.keyword) {
-    auto it = std::find(names.begin(), names.end(), key);
-    if (it == names.end()) {
+    auto it = std::find(params.begin(), params.end(), key);
+    if (it == params.end()) {
       if (!variadic) throw Error(std::string(function) + "() got an unexpected keyword argument '" + key + "'");
       extra_kwargs.emplace_back(key, value);
       continue;
     }
-    auto index = static_cast<std::size_t>(it - names.begin());
+    auto index = static_cast<std::size_t>(it - params.begin());
     if (given_[index] != nullptr) {
       throw Error(std::string(function) + "() got multiple values for argument '" + key + "'");
     }
@@ -40,7 +40,9 @@ Args::Args(CallArgs& args, std::string_view function, std::initializer_list<std:
   }
 }
 
-Value Args::get(std::size_t i, const Value& fallback) const { return given_[i] != nullptr ? *given_[i] : fallback; }
+Value Args::get(std::size_t i, const Value& fallback) const {
+  return i < given_.size() && given_[i] != nullptr ? *given_[i] : fallback;
+}
 
 std::int64_t int_arg(const Value& v, const char* what) {
   if (v.is(Kind::Int) || v.is(Kind::Bool)) return v.as_int();

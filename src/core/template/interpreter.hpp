@@ -2,6 +2,7 @@
 // (a for-iteration, macro call, with-block and include each get a scope; if does not).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -157,13 +158,15 @@ class Args {
        bool variadic = false);
   /// The argument for parameter i, or `fallback` when not given (by value: fallbacks are temporaries).
   [[nodiscard]] Value get(std::size_t i, const Value& fallback) const;
-  [[nodiscard]] bool has(std::size_t i) const { return given_[i] != nullptr; }
+  [[nodiscard]] bool has(std::size_t i) const { return i < given_.size() && given_[i] != nullptr; }
   /// Extra positional arguments beyond params (when the function takes *args).
   std::vector<Value> rest;
   std::vector<std::pair<std::string, Value>> extra_kwargs;
 
  private:
-  std::vector<const Value*> given_;
+  // Filters take a handful of parameters: no allocation per call.
+  static constexpr std::size_t kMaxParams = 8;
+  std::array<const Value*, kMaxParams> given_{};
 };
 
 }  // namespace stoq::templating::detail
