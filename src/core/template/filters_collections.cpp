@@ -63,6 +63,7 @@ Value do_sort(Interpreter& in, const Value& v, CallArgs& args) {
   keyed.reserve(items.size());
   for (Value& item : items) {
     std::vector<Value> keys;
+    keys.reserve(attributes.size());
     for (const Value& attr : attributes) keys.push_back(key_of(item, attr, ignore_case));
     keyed.emplace_back(std::move(keys), std::move(item));
   }
@@ -87,7 +88,7 @@ Value do_dictsort(Interpreter& in, const Value& v, CallArgs& args) {
   bool ignore_case = !truthy(a.get(0, Value::boolean(false)));
   std::string by = to_str(a.get(1, Value::borrowed("key")));
   bool reverse = truthy(a.get(2, Value::boolean(false)));
-  if (by != "key" && by != "value") throw Error("You can only sort by either \"key\" or \"value\"");
+  if (by != "key" && by != "value") throw Error(R"(You can only sort by either "key" or "value")");
   if (!v.is_mapping()) throw Error("'" + type_name(v) + "' object has no attribute 'items'");
   std::vector<std::pair<Value, Value>> items = mapping_items(v);
   in.step(items.size());

@@ -160,7 +160,7 @@ const std::vector<std::pair<std::string_view, MethodFn>>& str_methods() {
              std::u32string u = decode_utf8(s.str());
              std::u32string r(u.rbegin(), u.rend());
              std::vector<std::string> rev = split(encode_utf8(r), nullptr, maxsplit);
-             for (auto it = rev.rbegin(); it != rev.rend(); ++it) {
+             for (auto it = rev.rbegin(); it != rev.rend(); ++it) {  // NOLINT(modernize-loop-convert): reversed
                std::u32string p = decode_utf8(*it);
                parts.push_back(Value::string(encode_utf8(std::u32string(p.rbegin(), p.rend()))));
              }
@@ -181,6 +181,7 @@ const std::vector<std::pair<std::string_view, MethodFn>>& str_methods() {
            rest = rest.substr(0, hit);
          }
          parts.push_back(Value::string(std::string(rest)));
+         // NOLINTNEXTLINE(modernize-loop-convert): reversed (std::views::reverse needs a newer clang)
          for (auto it = rev.rbegin(); it != rev.rend(); ++it) parts.push_back(Value::string(*it));
          return Value::list(std::move(parts));
        }},

@@ -336,7 +336,7 @@ StmtPtr Parser::parse_block() {
   next();
   const Token& at = cur();
   s->text = expect_identifier();
-  if (blocks.count(s->text) != 0) fail(at, "block '" + s->text + "' defined twice");
+  if (blocks.contains(s->text)) fail(at, "block '" + s->text + "' defined twice");
   while (cur().type == Tok::Name) {
     if (skip_name("scoped")) {
       s->scoped = true;

@@ -69,9 +69,11 @@ class Object {
 struct ListData;
 struct DictData;
 
+// The union below is initialized through i_; clang-tidy does not see unions that way.
+// NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init)
 class Value {
  public:
-  Value() = default;  // Undefined, with no hint
+  Value() = default;  // NOLINT(cppcoreguidelines-pro-type-member-init): Undefined, with no hint
 
   static Value undefined(std::string hint);
   static Value none();
