@@ -6,21 +6,31 @@ namespace stoq::templating::detail {
 
 // ---- scopes --------------------------------------------------------------------------
 
-const Value* Scope::find_local(std::string_view name) const {
-  for (const auto& [key, value] : vars) {
-    if (key == name) return &value;
+namespace {
+template <typename S>
+auto* find_in(S& scope, std::string_view name) {
+  for (std::size_t i = 0; i < scope.count; ++i) {
+    if (scope.vars[i].first == name) return &scope.vars[i].second;
   }
-  return nullptr;
+  for (auto& entry : scope.more) {
+    if (entry.first == name) return &entry.second;
+  }
+  return static_cast<decltype(&scope.vars[0].second)>(nullptr);
 }
+}  // namespace
+
+const Value* Scope::find_local(std::string_view name) const { return find_in(*this, name); }
 
 void Scope::set(std::string_view name, Value value) {
-  for (auto& [key, existing] : vars) {
-    if (key == name) {
-      existing = std::move(value);
-      return;
-    }
+  if (Value* existing = find_in(*this, name); existing != nullptr) {
+    *existing = std::move(value);
+  } else if (count < kInline) {
+    vars[count].first.assign(name);
+    vars[count].second = std::move(value);
+    ++count;
+  } else {
+    more.emplace_back(std::string(name), std::move(value));
   }
-  vars.emplace_back(std::string(name), std::move(value));
 }
 
 namespace {

@@ -19,7 +19,12 @@
 namespace stoq::templating::detail {
 
 struct Scope {
-  std::vector<std::pair<std::string, Value>> vars;
+  // A for-loop iteration sets two or three names: they live inline, in the Scope's own
+  // allocation; more spill into `more`.
+  static constexpr std::size_t kInline = 4;
+  std::array<std::pair<std::string, Value>, kInline> vars;
+  std::size_t count = 0;
+  std::vector<std::pair<std::string, Value>> more;
   std::shared_ptr<Scope> parent;
   const Json* context = nullptr;  // the render variables (root scopes with context only)
 
