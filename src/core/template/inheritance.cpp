@@ -70,9 +70,10 @@ void Interpreter::render_chain(const std::shared_ptr<const ParsedTemplate>& tmpl
   std::size_t levels = 0;
   try {
     while (true) {
-      templates_.push_back(current);
-      exec_body(current->body, root);
-      templates_.pop_back();
+      {
+        InTemplate in(*this, current);
+        exec_body(current->body, root);
+      }
       out_ = c.out;  // the part of a child after {% extends %} went to discard_
       if (!c.parent) break;
       if (++levels > limits_.max_depth) {
@@ -120,27 +121,16 @@ void Interpreter::render_block(const std::string& name, std::size_t index, const
   ScopePtr inner = std::make_shared<Scope>();
   inner->parent = scoped ? scope : c.root;
   inner->set("super", Value::callable(std::make_shared<SuperFn>(name, index + 1, scope, scoped)));
-  templates_.push_back(entry.owner);
-  try {
-    exec_body(entry.stmt->body, inner);
-  } catch (...) {
-    templates_.pop_back();
-    throw;
-  }
-  templates_.pop_back();
+  InTemplate in(*this, entry.owner);
+  exec_body(entry.stmt->body, inner);
 }
 
 Value Interpreter::block_text(const std::string& name, std::size_t index, const ScopePtr& scope, bool scoped) {
   std::string buffer;
-  std::string* saved = out_;
-  out_ = &buffer;
-  try {
+  {
+    OutputTo to(*this, &buffer);
     render_block(name, index, scope, scoped);
-  } catch (...) {
-    out_ = saved;
-    throw;
   }
-  out_ = saved;
   return Value::string(std::move(buffer));
 }
 

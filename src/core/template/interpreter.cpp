@@ -237,15 +237,8 @@ void Interpreter::write_value(const Value& v) {
 
 std::string Interpreter::capture(const Body& body, const ScopePtr& scope) {
   std::string buffer;
-  std::string* saved = out_;
-  out_ = &buffer;
-  try {
-    exec_body(body, scope);
-  } catch (...) {
-    out_ = saved;
-    throw;
-  }
-  out_ = saved;
+  OutputTo to(*this, &buffer);
+  exec_body(body, scope);
   return buffer;
 }
 
@@ -345,15 +338,10 @@ Value Interpreter::run_recursive_loop(const Stmt& loop, const ScopePtr& scope, c
     throw Error("recursive loop nested deeper than " + std::to_string(limits_.max_depth) + " levels");
   }
   std::string buffer;
-  std::string* saved = out_;
-  out_ = &buffer;
-  try {
+  {
+    OutputTo to(*this, &buffer);
     exec_for(loop, scope, iterable, depth);
-  } catch (...) {
-    out_ = saved;
-    throw;
   }
-  out_ = saved;
   return Value::string(std::move(buffer));
 }
 
@@ -400,15 +388,10 @@ Value Interpreter::load_module(const Stmt& stmt, const ScopePtr& scope) {
     module_scope->parent = scope;
   }
   modules_.push_back(module_scope);
-  std::string* saved = out_;
-  out_ = &discard_;
-  try {
+  {
+    OutputTo to(*this, &discard_);
     render_chain(found, module_scope);
-  } catch (...) {
-    out_ = saved;
-    throw;
   }
-  out_ = saved;
   return Value::object(std::make_shared<ModuleObject>(module_scope, found->name));
 }
 
@@ -478,23 +461,16 @@ Value Interpreter::invoke_macro(const Stmt& macro, const ScopePtr& closure,
       throw Error("macro '" + name + "' takes no keyword argument '" + key + "'");
     }
   }
-  templates_.push_back(owner);
-  try {
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      if (bound[i]) continue;
-      scope->set(params[i].name, params[i].default_value
-                                     ? eval(*params[i].default_value, scope)
-                                     : Value::undefined("parameter '" + params[i].name + "' was not provided"));
-    }
-    scope->set("varargs", Value::list(std::move(extra), ListKind::Tuple));
-    scope->set("kwargs", Value::dict(extra_kwargs));
-    std::string out = capture(macro.body, scope);
-    templates_.pop_back();
-    return Value::string(std::move(out));
-  } catch (...) {
-    templates_.pop_back();
-    throw;
+  InTemplate in(*this, owner);
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    if (bound[i]) continue;
+    scope->set(params[i].name, params[i].default_value
+                                   ? eval(*params[i].default_value, scope)
+                                   : Value::undefined("parameter '" + params[i].name + "' was not provided"));
   }
+  scope->set("varargs", Value::list(std::move(extra), ListKind::Tuple));
+  scope->set("kwargs", Value::dict(extra_kwargs));
+  return Value::string(capture(macro.body, scope));
 }
 
 }  // namespace stoq::templating::detail

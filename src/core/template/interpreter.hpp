@@ -70,9 +70,30 @@ class Interpreter {
   Value run_recursive_loop(const Stmt& loop, const ScopePtr& scope, const Value& iterable, int depth);
 
  private:
-  friend class FrameGuard;
-  struct Frame {
-    const ParsedTemplate* tmpl;
+  // While alive: output goes to `to` (captures, discarded module output).
+  class OutputTo {
+   public:
+    OutputTo(Interpreter& in, std::string* to) : in_(in), saved_(in.out_) { in.out_ = to; }
+    ~OutputTo() { in_.out_ = saved_; }
+    OutputTo(const OutputTo&) = delete;
+    OutputTo& operator=(const OutputTo&) = delete;
+
+   private:
+    Interpreter& in_;
+    std::string* saved_;
+  };
+  // While alive: `tmpl` is the current template (error locations, relative loads).
+  class InTemplate {
+   public:
+    InTemplate(Interpreter& in, std::shared_ptr<const ParsedTemplate> tmpl) : in_(in) {
+      in.templates_.push_back(std::move(tmpl));
+    }
+    ~InTemplate() { in_.templates_.pop_back(); }
+    InTemplate(const InTemplate&) = delete;
+    InTemplate& operator=(const InTemplate&) = delete;
+
+   private:
+    Interpreter& in_;
   };
 
   // statements

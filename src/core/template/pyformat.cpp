@@ -29,19 +29,11 @@ namespace {
 std::string ascii_escape(std::string_view text) {
   std::string out;
   for (char32_t c : decode_utf8(text)) {
-    char buf[16];
     if (c < 0x80) {
       out.push_back(static_cast<char>(c));
-      continue;
-    }
-    if (c < 0x100) {
-      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
-    } else if (c < 0x10000) {
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
     } else {
-      std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(c));
+      append_python_escape(out, c);
     }
-    out += buf;
   }
   return out;
 }

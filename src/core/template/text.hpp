@@ -13,6 +13,8 @@ namespace stoq::templating::detail {
 /// Decodes UTF-8; an invalid byte b becomes 0xDC00 + b (Python's surrogateescape).
 [[nodiscard]] std::u32string decode_utf8(std::string_view s);
 void append_utf8(std::string& out, char32_t cp);
+/// Python's backslash escape of one code point: \xNN, \uNNNN or \UNNNNNNNN (repr, ascii()).
+void append_python_escape(std::string& out, char32_t cp);
 [[nodiscard]] std::string encode_utf8(std::u32string_view s);
 /// Number of code points.
 [[nodiscard]] std::size_t cp_length(std::string_view s);

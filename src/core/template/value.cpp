@@ -354,15 +354,7 @@ void append_string_repr(std::string& out, std::string_view s) {
     } else if (is_printable(c)) {
       append_utf8(out, c);
     } else {
-      char buf[16];
-      if (c < 0x100) {
-        std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
-      } else if (c < 0x10000) {
-        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-      } else {
-        std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(c));
-      }
-      out += buf;
+      append_python_escape(out, c);
     }
   }
   out.push_back(quote);
