@@ -11,13 +11,8 @@
 // What it reads, per entry of "results":
 //   file types  the entry's keys named in type_keys_list (content-type when archived with -A,
 //               magic) and the same keys of an object scan: a string or a list of strings.
-//   YARA        a scan that is a list of hits ({"rule", "meta", "tags", "strings", ...}:
-//               stoQ's yara worker; a hit with "matches": false is skipped), one hit
-//               object, or the "matches"/"yara" member of an object scan (hits or rule
-//               names, two levels down at most).
-//   IOCs        an object scan, or its "iocs" member, mapping a type named in ioc_types_list
-//               to a list of strings (stoQ's iocextract); or a list of {"ioc", "ioc_type"}
-//               objects in the scan's or the entry's "iocs" (Strelka).
+//   YARA, IOCs  where ../scan_shapes.hpp says (of the iocextract-style maps, only the types
+//               named in ioc_types_list), in entries that have a scan.
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -27,55 +22,11 @@
 #include <utility>
 #include <vector>
 
+#include "../scan_shapes.hpp"
 #include "stoq/plugin.hpp"
 
 namespace stoq::plugins::decorator::summary {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-const Json& no_meta() {
-  static const Json empty = Json::object();
-  return empty;
-}
-
-// A hit object ({"rule": "name", ...}); false when `item` is not one.
-template <typename OnHit>
-bool visit_hit(const Json& item, const OnHit& on_hit) {
-  auto rule = item.find("rule");
-  if (rule == item.end() || !rule->is_string()) return false;
-  auto matches = item.find("matches");
-  if (matches != item.end() && matches->is_boolean() && !matches->get<bool>()) return true;
-  auto meta = item.find("meta");
-  on_hit(rule->get_ref<const std::string&>(), meta != item.end() && meta->is_object() ? *meta : no_meta());
-  return true;
-}
-
-// Calls on_hit(rule, meta) for every YARA rule hit `scan` reports (shapes: see the top).
-template <typename OnHit>
-void visit_rules(const Json& scan, const OnHit& on_hit, int depth = 0) {
-  if (scan.is_array()) {
-    for (const Json& item : scan) {
-      if (item.is_object()) {
-        visit_hit(item, on_hit);
-      } else if (item.is_string() && depth > 0) {
-        on_hit(item.get_ref<const std::string&>(), no_meta());
-      }
-    }
-    return;
-  }
-  if (!scan.is_object() || visit_hit(scan, on_hit) || depth >= 2) return;
-  for (const char* key : {"matches", "yara"}) {
-    auto member = scan.find(key);
-    if (member != scan.end()) visit_rules(*member, on_hit, depth + 1);
-  }
-}
 
 // Counts per key, in first-seen order; top() lists the most frequent.
 class Tally {
@@ -134,8 +85,8 @@ class SummaryDecorator final : public Decorator {
     if (max_length < 1) throw Error("max_value_length must be 1 or more, got " + std::to_string(max_length));
     max_items_ = static_cast<std::size_t>(max_items);
     max_length_ = static_cast<std::size_t>(max_length);
-    for (const std::string& key : options().get_list("type_keys_list")) type_keys_.insert(lower(key));
-    for (const std::string& type : options().get_list("ioc_types_list")) ioc_types_.insert(lower(type));
+    for (const std::string& key : options().get_list("type_keys_list")) type_keys_.insert(ascii_lower(key));
+    for (const std::string& type : options().get_list("ioc_types_list")) ioc_types_.insert(ascii_lower(type));
     return true;
   }
 
@@ -196,12 +147,7 @@ class SummaryDecorator final : public Decorator {
   };
 
   // At most max_value_length bytes, cut on a UTF-8 character boundary.
-  [[nodiscard]] std::string clip(const std::string& text) const {
-    if (text.size() <= max_length_) return text;
-    std::size_t end = max_length_;
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-    return text.substr(0, end);
-  }
+  [[nodiscard]] std::string clip(const std::string& text) const { return clip_utf8(text, max_length_); }
 
   void add_omitted(Json& object, const std::string& name, std::size_t total) const {
     if (total > max_items_) object[name + "_omitted"] = total - max_items_;
@@ -243,22 +189,16 @@ class SummaryDecorator final : public Decorator {
     state.hits += rules.items.size();
     for (const std::string& rule : rules.items) state.rules.add(rule);
 
-    if (scan->is_object()) {
-      collect_ioc_map(*scan, state);
-      auto nested = scan->find("iocs");
-      if (nested != scan->end()) {
-        if (nested->is_object()) collect_ioc_map(*nested, state);
-        collect_ioc_list(*nested, state);
-      }
-    }
-    auto entry_iocs = entry.find("iocs");
-    if (entry_iocs != entry.end()) collect_ioc_list(*entry_iocs, state);
+    visit_iocs(entry, [&](const std::string& type, const std::string& value, IocShape shape) {
+      if (shape == IocShape::Map && !ioc_types_.contains(type)) return;  // Strelka's lists: any type
+      add_ioc(state, type, value);
+    });
   }
 
   void collect_types(const Json& object, Unique& types) const {
     if (type_keys_.empty()) return;
     for (const auto& [key, value] : object.items()) {
-      if (!type_keys_.contains(lower(key))) continue;
+      if (!type_keys_.contains(ascii_lower(key))) continue;
       if (value.is_string()) {
         if (!value.get_ref<const std::string&>().empty()) types.add(clip(value.get_ref<const std::string&>()));
       } else if (value.is_array()) {
@@ -272,36 +212,11 @@ class SummaryDecorator final : public Decorator {
   }
 
   void add_ioc(State& state, const std::string& type, const std::string& value) const {
-    if (value.empty()) return;
     std::string name = clip(type);
     IocValues& values = state.ioc_values[name];
     if (!values.seen.insert(value).second) return;
     state.ioc_types.add(name);
     if (values.listed.size() < max_items_) values.listed.push_back(clip(value));
-  }
-
-  // {"ipv4": ["1.2.3.4", ...], "url": [...]}: only the types named in ioc_types_list.
-  void collect_ioc_map(const Json& object, State& state) const {
-    for (const auto& [key, value] : object.items()) {
-      if (!value.is_array()) continue;
-      std::string type = lower(key);
-      if (!ioc_types_.contains(type)) continue;
-      for (const Json& item : value) {
-        if (item.is_string()) add_ioc(state, type, item.get_ref<const std::string&>());
-      }
-    }
-  }
-
-  // [{"ioc": "example.com", "ioc_type": "domain"}, ...]: any type.
-  void collect_ioc_list(const Json& list, State& state) const {
-    if (!list.is_array()) return;
-    for (const Json& item : list) {
-      if (!item.is_object()) continue;
-      auto ioc = item.find("ioc");
-      auto type = item.find("ioc_type");
-      if (ioc == item.end() || type == item.end() || !ioc->is_string() || !type->is_string()) continue;
-      add_ioc(state, lower(type->get_ref<const std::string&>()), ioc->get_ref<const std::string&>());
-    }
   }
 
   [[nodiscard]] Json iocs(const State& state) const {

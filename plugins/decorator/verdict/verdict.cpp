@@ -9,12 +9,9 @@
 // suspicious, highly_suspicious (when enabled) or malicious. What fires, per payload:
 //   yara   each rule hit once: rule_scores_dict[rule], else the first numeric meta of
 //          score_meta_list, else the first meta of severity_meta_list named in
-//          severity_scores_dict, else rule_score. Hits are read where the summary
-//          decorator reads them: a list of {"rule", "meta", ...} (stoQ's yara worker),
-//          one such object, or the "matches"/"yara" member of an object scan.
-//   ioc    each type of ioc_scores_dict with at least one value, once: an object scan
-//          (or its "iocs" member) mapping that type to a list of strings (iocextract), or
-//          {"ioc", "ioc_type"} objects in the scan's or the entry's "iocs" (Strelka).
+//          severity_scores_dict, else rule_score.
+//   ioc    each type of ioc_scores_dict with at least one value, once.
+//   Hits and IOCs are read where ../scan_shapes.hpp says, as the summary decorator does.
 //   error  each entry of the document's "errors", error_score.
 // Odd shapes are ignored, never an error; only bad option values stop activate().
 #include <algorithm>
@@ -31,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "../scan_shapes.hpp"
 #include "stoq/plugin.hpp"
 
 namespace stoq::plugins::decorator::verdict {
@@ -40,21 +38,8 @@ namespace {
 constexpr std::int64_t kScoreLimit = 1'000'000'000;
 constexpr std::size_t kMaxText = 256;
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-// At most kMaxText bytes, cut on a UTF-8 character boundary.
-std::string clip(const std::string& text) {
-  if (text.size() <= kMaxText) return text;
-  std::size_t end = kMaxText;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end);
-}
+// Texts in reasons: at most kMaxText bytes.
+std::string clip(const std::string& text) { return clip_utf8(text, kMaxText); }
 
 std::int64_t clamp_score(std::int64_t score) { return std::clamp(score, -kScoreLimit, kScoreLimit); }
 
@@ -92,42 +77,6 @@ std::optional<std::int64_t> numeric(const Json& value) {
   return static_cast<std::int64_t>(std::llround(number));
 }
 
-const Json& no_meta() {
-  static const Json empty = Json::object();
-  return empty;
-}
-
-template <typename OnHit>
-bool visit_hit(const Json& item, const OnHit& on_hit) {
-  auto rule = item.find("rule");
-  if (rule == item.end() || !rule->is_string()) return false;
-  auto matches = item.find("matches");
-  if (matches != item.end() && matches->is_boolean() && !matches->get<bool>()) return true;
-  auto meta = item.find("meta");
-  on_hit(rule->get_ref<const std::string&>(), meta != item.end() && meta->is_object() ? *meta : no_meta());
-  return true;
-}
-
-// Calls on_hit(rule, meta) for every YARA rule hit `scan` reports (shapes: see the top).
-template <typename OnHit>
-void visit_rules(const Json& scan, const OnHit& on_hit, int depth = 0) {
-  if (scan.is_array()) {
-    for (const Json& item : scan) {
-      if (item.is_object()) {
-        visit_hit(item, on_hit);
-      } else if (item.is_string() && depth > 0) {
-        on_hit(item.get_ref<const std::string&>(), no_meta());
-      }
-    }
-    return;
-  }
-  if (!scan.is_object() || visit_hit(scan, on_hit) || depth >= 2) return;
-  for (const char* key : {"matches", "yara"}) {
-    auto member = scan.find(key);
-    if (member != scan.end()) visit_rules(*member, on_hit, depth + 1);
-  }
-}
-
 // name -> integer score from a DICT option; a value that is no integer is refused.
 std::unordered_map<std::string, std::int64_t> score_table(const Json& dict, const std::string& option, bool fold) {
   std::unordered_map<std::string, std::int64_t> table;
@@ -135,7 +84,7 @@ std::unordered_map<std::string, std::int64_t> score_table(const Json& dict, cons
     if (!value.is_number_integer()) {
       throw Error(option + ": the score of '" + key + "' must be an integer, got " + value.dump());
     }
-    table[fold ? lower(key) : key] = clamp_score(value.get<std::int64_t>());
+    table[fold ? ascii_lower(key) : key] = clamp_score(value.get<std::int64_t>());
   }
   return table;
 }
@@ -179,8 +128,8 @@ class VerdictDecorator final : public Decorator {
     std::int64_t max_reasons = options().get_int("max_reasons");
     if (max_reasons < 0) throw Error("max_reasons must be 0 or more, got " + std::to_string(max_reasons));
     max_reasons_ = static_cast<std::size_t>(max_reasons);
-    for (const std::string& key : options().get_list("score_meta_list")) score_meta_.push_back(lower(key));
-    for (const std::string& key : options().get_list("severity_meta_list")) severity_meta_.push_back(lower(key));
+    for (const std::string& key : options().get_list("score_meta_list")) score_meta_.push_back(ascii_lower(key));
+    for (const std::string& key : options().get_list("severity_meta_list")) severity_meta_.push_back(ascii_lower(key));
     severity_scores_ = score_table(options().get_dict("severity_scores_dict"), "severity_scores_dict", true);
     rule_scores_ = score_table(options().get_dict("rule_scores_dict"), "rule_scores_dict", false);
     ioc_scores_ = score_table(options().get_dict("ioc_scores_dict"), "ioc_scores_dict", true);
@@ -254,7 +203,7 @@ class VerdictDecorator final : public Decorator {
     if (auto it = rule_scores_.find(rule); it != rule_scores_.end()) return {it->second, "rule_scores_dict"};
     if (!meta.empty()) {
       std::unordered_map<std::string, const Json*> folded;  // meta keys, case-insensitively
-      for (const auto& [key, value] : meta.items()) folded.try_emplace(lower(key), &value);
+      for (const auto& [key, value] : meta.items()) folded.try_emplace(ascii_lower(key), &value);
       for (const std::string& key : score_meta_) {
         auto it = folded.find(key);
         if (it == folded.end()) continue;
@@ -263,7 +212,7 @@ class VerdictDecorator final : public Decorator {
       for (const std::string& key : severity_meta_) {
         auto it = folded.find(key);
         if (it == folded.end() || !it->second->is_string()) continue;
-        std::string severity = lower(it->second->get_ref<const std::string&>());
+        std::string severity = ascii_lower(it->second->get_ref<const std::string&>());
         if (auto known = severity_scores_.find(severity); known != severity_scores_.end()) {
           return {known->second, "meta " + key + " = " + clip(severity)};
         }
@@ -297,16 +246,9 @@ class VerdictDecorator final : public Decorator {
       });
     }
     if (ioc_scores_.empty()) return;
-    if (scan != entry.end() && scan->is_object()) {
-      collect_ioc_map(*scan, payload.iocs);
-      auto nested = scan->find("iocs");
-      if (nested != scan->end()) {
-        if (nested->is_object()) collect_ioc_map(*nested, payload.iocs);
-        collect_ioc_list(*nested, payload.iocs);
-      }
-    }
-    auto entry_iocs = entry.find("iocs");
-    if (entry_iocs != entry.end()) collect_ioc_list(*entry_iocs, payload.iocs);
+    visit_iocs(entry, [&](const std::string& type, const std::string& value, IocShape /*shape*/) {
+      if (ioc_scores_.contains(type)) payload.iocs[type].insert(value);
+    });
   }
 
   void score_iocs(PayloadScore& payload, std::vector<Reason>& reasons) const {
@@ -314,34 +256,6 @@ class VerdictDecorator final : public Decorator {
       std::size_t count = values.size();
       fire(payload, "ioc", type, ioc_scores_.at(type),
            std::to_string(count) + (count == 1 ? " unique value" : " unique values"), reasons);
-    }
-  }
-
-  // {"url": ["http://...", ...], ...}: the types of ioc_scores_dict.
-  void collect_ioc_map(const Json& object, IocsByType& iocs) const {
-    for (const auto& [key, value] : object.items()) {
-      if (!value.is_array()) continue;
-      std::string type = lower(key);
-      if (!ioc_scores_.contains(type)) continue;
-      for (const Json& item : value) {
-        if (item.is_string() && !item.get_ref<const std::string&>().empty()) {
-          iocs[type].insert(item.get_ref<const std::string&>());
-        }
-      }
-    }
-  }
-
-  // [{"ioc": "example.com", "ioc_type": "domain"}, ...]: the types of ioc_scores_dict.
-  void collect_ioc_list(const Json& list, IocsByType& iocs) const {
-    if (!list.is_array()) return;
-    for (const Json& item : list) {
-      if (!item.is_object()) continue;
-      auto ioc = item.find("ioc");
-      auto type = item.find("ioc_type");
-      if (ioc == item.end() || type == item.end() || !ioc->is_string() || !type->is_string()) continue;
-      std::string name = lower(type->get_ref<const std::string&>());
-      if (!ioc_scores_.contains(name) || ioc->get_ref<const std::string&>().empty()) continue;
-      iocs[name].insert(ioc->get_ref<const std::string&>());
     }
   }
 
