@@ -4,19 +4,23 @@
 //
 //   stoq::testing::PluginHarness harness(work_dir);
 //   auto& worker = harness.activate<stoq::Worker>(plugin_dir, "hash", {{"hashes_list", "md5"}});
-//   stoq::Json results = worker.scan(stoq::Payload(bytes), stoq::Json::object());
+//   stoq::Json results = worker.scan(stoq::testing::payload_of("some bytes"), stoq::Json::object());
 #pragma once
 
 #include <atomic>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "stoq/plugin.hpp"
 
 namespace stoq::testing {
+
+/// A payload holding a copy of `bytes` (text or binary), for calling plugins directly.
+inline Payload payload_of(std::string_view bytes) { return Payload(Bytes(bytes.begin(), bytes.end())); }
 
 /// A fresh directory under $TMPDIR (or /tmp), removed with everything in it (entries
 /// a test made unreadable included).

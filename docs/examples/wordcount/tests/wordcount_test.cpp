@@ -13,13 +13,11 @@ using stoq::Payload;
 using stoq::testing::PluginHarness;
 using stoq::testing::TempDir;
 
-Payload text(std::string_view content) { return Payload(stoq::Bytes(content.begin(), content.end())); }
-
 TEST(WordCount, CountsLinesWordsAndFrequentWords) {
   TempDir work;
   PluginHarness harness(work.path());
   auto& worker = harness.activate<stoq::Worker>(STOQ_PLUGIN_DIR, "wordcount");
-  Json scan = worker.scan(text("The cat saw the dog.\nThe end\n"), Json::object());
+  Json scan = worker.scan(stoq::testing::payload_of("The cat saw the dog.\nThe end\n"), Json::object());
   EXPECT_EQ(scan["lines"], 2);
   EXPECT_EQ(scan["words"], 7);
   EXPECT_EQ(scan["bytes"], 29);
@@ -32,7 +30,7 @@ TEST(WordCount, OptionsOverrideTheStoqFile) {
   TempDir work;
   PluginHarness harness(work.path());
   auto& worker = harness.activate<stoq::Worker>(STOQ_PLUGIN_DIR, "wordcount", {{"top", "1"}, {"lowercase", "False"}});
-  Json scan = worker.scan(text("Dog dog dog Cat"), Json::object());
+  Json scan = worker.scan(stoq::testing::payload_of("Dog dog dog Cat"), Json::object());
   ASSERT_EQ(scan["top_words"].size(), 1U);
   EXPECT_EQ(scan["top_words"][0]["word"], "dog");
   EXPECT_EQ(scan["top_words"][0]["count"], 2);

@@ -14,17 +14,16 @@ namespace {
 
 using stoq::Json;
 using stoq::Payload;
+using stoq::testing::payload_of;
 using stoq::testing::PluginHarness;
 using stoq::testing::TempDir;
 using Overrides = std::vector<std::pair<std::string, std::string>>;
-
-Payload text_payload(std::string_view text) { return Payload(stoq::Bytes(text.begin(), text.end())); }
 
 Json read(std::string_view text, const Overrides& overrides = {}, const Json& kwargs = Json::object()) {
   TempDir dir;
   PluginHarness harness(dir.path());
   auto& reader = harness.activate<stoq::Reader>(STOQ_PLUGIN_DIR, "iocregex", overrides);
-  return reader.read(text_payload(text), kwargs);
+  return reader.read(payload_of(text), kwargs);
 }
 
 // The message of what read() throws, "" when it does not. Caught while the harness (and
@@ -34,7 +33,7 @@ std::string read_error(std::string_view text, const Json& kwargs) {
   PluginHarness harness(dir.path());
   auto& reader = harness.activate<stoq::Reader>(STOQ_PLUGIN_DIR, "iocregex");
   try {
-    (void)reader.read(text_payload(text), kwargs);
+    (void)reader.read(payload_of(text), kwargs);
   } catch (const std::exception& e) {
     return e.what();
   }
@@ -148,7 +147,7 @@ TEST(IocRegexReader, StoqsOriginalStoqFileWorks) {
             "whitelist_file_list = plugins/reader/iocregex/whitelist.txt\n");
   PluginHarness harness(dir.path("work"));
   auto& reader = harness.activate<stoq::Reader>(dir.path("plugins"), "iocregex");
-  Json result = reader.read(text_payload("127.0.0.1 203.0.113.5 evil.ru example.com"), Json::object());
+  Json result = reader.read(payload_of("127.0.0.1 203.0.113.5 evil.ru example.com"), Json::object());
   EXPECT_EQ(result, Json::parse(R"({"ipv4": ["203.0.113.5"], "domain": ["evil.ru"]})")) << result.dump(2);
 }
 

@@ -8,16 +8,15 @@ namespace {
 
 using stoq::Json;
 using stoq::Payload;
+using stoq::testing::payload_of;
 using stoq::testing::PluginHarness;
 using stoq::testing::TempDir;
-
-Payload text_payload(std::string_view text) { return Payload(stoq::Bytes(text.begin(), text.end())); }
 
 TEST(HashWorker, ReportsTheFourHashesByDefault) {
   TempDir dir;
   PluginHarness harness(dir.path());
   auto& worker = harness.activate<stoq::Worker>(STOQ_PLUGIN_DIR, "hash");
-  Json scan = worker.scan(text_payload("abc"), Json::object());
+  Json scan = worker.scan(payload_of("abc"), Json::object());
   EXPECT_EQ(scan["md5"], "900150983cd24fb0d6963f7d28e17f72");
   EXPECT_EQ(scan["sha1"], "a9993e364706816aba3e25717850c26c9cd0d89d");
   EXPECT_EQ(scan["sha256"], "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
@@ -31,7 +30,7 @@ TEST(HashWorker, HashesListChoosesAndOrdersTheHashes) {
   TempDir dir;
   PluginHarness harness(dir.path());
   auto& worker = harness.activate<stoq::Worker>(STOQ_PLUGIN_DIR, "hash", {{"hashes_list", "ssdeep, md5"}});
-  Json scan = worker.scan(text_payload(std::string(4096, 'x')), Json::object());
+  Json scan = worker.scan(payload_of(std::string(4096, 'x')), Json::object());
   ASSERT_EQ(scan.size(), 2U);
   EXPECT_EQ(scan.begin().key(), "ssdeep");
   EXPECT_FALSE(scan["ssdeep"].get<std::string>().empty());

@@ -11,16 +11,15 @@ namespace {
 
 using stoq::Json;
 using stoq::Payload;
+using stoq::testing::payload_of;
 using stoq::testing::PluginHarness;
 using stoq::testing::TempDir;
-
-Payload text_payload(std::string_view text) { return Payload(stoq::Bytes(text.begin(), text.end())); }
 
 TEST(IocExtractWorker, ReturnsTheReadersIndicators) {
   TempDir dir;
   PluginHarness harness(dir.path());
   auto& worker = harness.activate<stoq::Worker>(STOQ_PLUGIN_DIR, "iocextract");
-  Json scan = worker.scan(text_payload("beacon to hxxp://evil[.]ru/gate.php from 203.0.113.5, ask bob@evil.ru"),
+  Json scan = worker.scan(payload_of("beacon to hxxp://evil[.]ru/gate.php from 203.0.113.5, ask bob@evil.ru"),
                           Json::parse(R"({"filename": "note.txt"})"));
   Json expected = Json::parse(R"({
     "ipv4": ["203.0.113.5"],
@@ -35,7 +34,7 @@ TEST(IocExtractWorker, NothingFoundIsNoResult) {
   TempDir dir;
   PluginHarness harness(dir.path());
   auto& worker = harness.activate<stoq::Worker>(STOQ_PLUGIN_DIR, "iocextract");
-  EXPECT_TRUE(worker.scan(text_payload("nothing to see here, 999.1.1.1"), Json::object()).is_null());
+  EXPECT_TRUE(worker.scan(payload_of("nothing to see here, 999.1.1.1"), Json::object()).is_null());
   EXPECT_TRUE(worker.scan(Payload(stoq::Bytes{}), Json::object()).is_null());
 }
 
@@ -53,7 +52,7 @@ TEST(IocExtractWorker, TheReaderIsLoadedAtActivation) {
   // The same instance the worker uses: reader() returns this thread's one.
   auto& reader = harness.reader("iocregex");
   EXPECT_EQ(reader.name(), "iocregex");
-  EXPECT_EQ(reader.read(text_payload("evil.ru"), Json::object()), Json::parse(R"({"domain": ["evil.ru"]})"));
+  EXPECT_EQ(reader.read(payload_of("evil.ru"), Json::object()), Json::parse(R"({"domain": ["evil.ru"]})"));
 }
 
 // ---------------------------------------------------------------------------------

@@ -19,9 +19,7 @@ namespace yara_test {
 
 using stoq::Json;
 
-inline stoq::Payload payload_of(std::string_view bytes) {
-  return stoq::Payload(stoq::Bytes(bytes.begin(), bytes.end()));
-}
+using stoq::testing::payload_of;
 
 /// A PE-like buffer: "MZ", e_lfanew = 0x80 at 0x3C, the DOS stub text at offset 78
 /// (as in Strelka's test.exe and the 1.0.2 example), "PE\0\0" at 0x80, zero padding.
