@@ -20,6 +20,12 @@ PACKAGES=(
   # libraries
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libssl-dev
   libmagic-dev libmagic-mgc libfuzzy-dev libyara-dev
+  # extraction (issue 7): archives, compression, CHM/SZDD/KWAJ, PDF
+  libarchive-dev zlib1g-dev libbz2-dev liblzma-dev libzstd-dev liblz4-dev libmspack-dev libqpdf-dev
+  # independent oracles and fixture makers of the extraction tests (listings to compare with,
+  # archives the tests build themselves)
+  libarchive-tools 7zip cabextract gcab cpio zstd lz4 bzip2 xz-utils xorriso lhasa sharutils binutils
+  qpdf python3-olefile libgsf-bin tnef
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # fuzzing, format and lint

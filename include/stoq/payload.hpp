@@ -6,6 +6,7 @@
 // safe to call hashes() concurrently on the same object.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,10 +37,23 @@ class Payload {
   /// md5, sha1, sha256 and sha512 as lower-case hex; computed in one pass, once.
   [[nodiscard]] const Hashes& hashes() const;
 
+  /// True when the bytes are a memory-mapped file (a large file read from disk, or a
+  /// child spilled out of the request's memory budget).
+  [[nodiscard]] bool is_mapped() const { return mapped_; }
+
+  /// Lends the bytes front to back in pieces of at most `chunk` bytes; `visit` returns
+  /// false to stop. For a mapped payload the pages of each piece are released from this
+  /// process once visited (they stay in the page cache): one pass over a payload of any
+  /// size adds at most `chunk` bytes to resident memory.
+  void read_sequentially(std::size_t chunk, const std::function<bool(ByteView)>& visit) const;
+
  private:
+  friend class ChildWriter;
+  friend Payload read_file_payload(const std::string& path, std::size_t max_size);
   std::shared_ptr<const void> owner_;
   ByteView view_;
   mutable std::optional<Hashes> hashes_;
+  bool mapped_ = false;
 };
 
 /// Reads a regular file into a payload (memory-mapped when large). Throws stoq::Error

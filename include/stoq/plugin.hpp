@@ -35,6 +35,7 @@
 #include "stoq/bytes.hpp"
 #include "stoq/config.hpp"
 #include "stoq/error.hpp"
+#include "stoq/extraction.hpp"
 #include "stoq/json.hpp"
 #include "stoq/logger.hpp"
 #include "stoq/options.hpp"
@@ -112,6 +113,13 @@ class Stoq {
 
   /// archive_base/a/b/c/d/e/<sha1>: where the file connector archives a payload.
   [[nodiscard]] virtual std::string hashpath(std::string_view sha1) const = 0;
+
+  /// Extractors, carvers, decoders: the allowance of the call in progress (children,
+  /// bytes, ratio, deadline); generous defaults outside a dispatch.
+  [[nodiscard]] virtual const ExtractionLimits& extraction_limits() const = 0;
+  /// A writer for one (possibly large) child of the call in progress, bound to the
+  /// request's memory budget and private spill directory. See ChildWriter.
+  virtual ChildWriter new_child() = 0;
 };
 
 /// What the loader knows about a plugin: its .stoq file and where it lives.
@@ -232,13 +240,8 @@ class Source : public Plugin {
   virtual void ingest() = 0;
 };
 
-/// One payload produced from another: metadata (filename, size, ...) and its bytes.
-struct Extracted {
-  Json meta = Json::object();
-  Bytes data;
-};
-using ExtractedList = std::vector<Extracted>;
-
+/// Extractors, carvers and decoders return children (extraction.hpp). Throwing loses
+/// the children of that call only: the framework records the error and goes on.
 /// Decompresses / unpacks (zip, pdf streams, ...).
 class Extractor : public Plugin {
  public:

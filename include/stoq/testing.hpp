@@ -19,6 +19,31 @@
 
 namespace stoq::testing {
 
+/// True when missing test inputs must fail rather than skip: the environment variable
+/// STOQ_REQUIRE_ORACLES is set to 1 (CI sets it: there, a missing corpus or oracle tool
+/// is a failure, on a user's fresh clone it is a skip).
+bool oracles_required();
+/// The full path of an executable found on PATH, or "" when there is none.
+std::string find_tool(const std::string& name);
+
+/// In a GoogleTest body: skip (or, with STOQ_REQUIRE_ORACLES=1, fail) unless `path`
+/// exists, e.g. STOQ_NEED_PATH(STOQ_SHARED_DIR "/corpus/strelka-fixtures/test.zip").
+#define STOQ_NEED_PATH(path)                                                                      \
+  do {                                                                                             \
+    if (!std::filesystem::exists(path)) {                                                          \
+      if (::stoq::testing::oracles_required()) FAIL() << "required but missing: " << (path);      \
+      GTEST_SKIP() << "not present: " << (path);                                                   \
+    }                                                                                              \
+  } while (0)
+/// Same for a command-line tool used as an oracle or fixture maker (e.g. "7zz", "bsdtar").
+#define STOQ_NEED_TOOL(name)                                                                      \
+  do {                                                                                             \
+    if (::stoq::testing::find_tool(name).empty()) {                                                \
+      if (::stoq::testing::oracles_required()) FAIL() << "required tool missing: " << (name);     \
+      GTEST_SKIP() << "tool not installed: " << (name);                                            \
+    }                                                                                              \
+  } while (0)
+
 /// A payload holding a copy of `bytes` (text or binary), for calling plugins directly.
 inline Payload payload_of(std::string_view bytes) { return Payload(Bytes(bytes.begin(), bytes.end())); }
 
@@ -61,6 +86,10 @@ class PluginHarness final : public Stoq {
   /// Adjust before activating a plugin.
   CoreConfig& mutable_config() { return config_; }
   RunOptions& mutable_run() { return run_; }
+  /// What extraction_limits() returns (adjust any time), and the bytes a new_child()
+  /// keeps in memory before it spills to temp_dir.
+  ExtractionLimits& mutable_limits() { return limits_; }
+  void set_child_memory_limit(std::uint64_t bytes) { child_memory_limit_ = bytes; }
 
   /// Loads <plugin_dir>/<category>/<name>, applies `overrides` (option -> text, as on
   /// the command line) over its .stoq options, and activates it. Throws stoq::Error.
@@ -84,6 +113,8 @@ class PluginHarness final : public Stoq {
   Reader& reader(const std::string& name) override;
   Payload get_file(const std::string& path) override;
   [[nodiscard]] std::string hashpath(std::string_view sha1) const override;
+  [[nodiscard]] const ExtractionLimits& extraction_limits() const override { return limits_; }
+  ChildWriter new_child() override;
 
  private:
   Plugin& activate_plugin(const std::string& plugin_dir, Category category, const std::string& name,
@@ -93,6 +124,8 @@ class PluginHarness final : public Stoq {
   RunOptions run_;
   std::vector<Json> messages_;
   std::atomic<bool> stopping_{false};
+  ExtractionLimits limits_;
+  std::uint64_t child_memory_limit_ = 64ULL << 20;
   std::unique_ptr<State> state_;
 };
 

@@ -37,6 +37,16 @@ class PluginSet final : public Stoq {
   Reader& reader(const std::string& name) override { return get<Reader>(name); }
   Payload get_file(const std::string& path) override;
   [[nodiscard]] std::string hashpath(std::string_view sha1) const override;
+  [[nodiscard]] const ExtractionLimits& extraction_limits() const override { return extraction_.limits; }
+  ChildWriter new_child() override { return ChildWriter(extraction_.child); }
+
+  /// What the extractor/carver/decoder call about to run on this thread may use; the
+  /// dispatcher sets it before each call.
+  struct Extraction {
+    ExtractionLimits limits;
+    ChildWriter::Settings child;
+  };
+  void set_extraction(Extraction extraction) { extraction_ = std::move(extraction); }
 
   [[nodiscard]] RunState& state() { return state_; }
 
@@ -52,6 +62,7 @@ class PluginSet final : public Stoq {
   std::vector<Instance> instances_;  // in activation order
   std::map<std::string, Plugin*> by_key_;
   bool shut_down_ = false;
+  Extraction extraction_;
 };
 
 }  // namespace stoq::engine

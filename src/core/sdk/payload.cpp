@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "sdk/hashing.hpp"
 #include "stoq/error.hpp"
 
 namespace stoq {
@@ -24,11 +25,6 @@ Payload::Payload(Bytes bytes) {
 
 Payload::Payload(std::shared_ptr<const void> owner, ByteView view) : owner_(std::move(owner)), view_(view) {
   if (!owner_) owner_ = std::make_shared<const Bytes>();  // an empty view is still a payload
-}
-
-const Hashes& Payload::hashes() const {
-  if (!hashes_) hashes_ = compute_hashes(view_);
-  return *hashes_;
 }
 
 namespace {
@@ -86,27 +82,81 @@ std::string errno_text() { return std::strerror(errno); }
 
 }  // namespace
 
-Hashes compute_hashes(ByteView bytes) {
-  thread_local HashContexts hc;
-  for (std::size_t i = 0; i < hc.contexts.size(); ++i) {
-    if (EVP_DigestInit_ex(hc.contexts[i].get(), hc.algorithms[i], nullptr) != 1) {
+struct IncrementalHasher::State {
+  HashContexts hc;
+};
+
+IncrementalHasher::IncrementalHasher() : state_(std::make_unique<State>()) { reset(); }
+
+void IncrementalHasher::reset() {
+  for (std::size_t i = 0; i < state_->hc.contexts.size(); ++i) {
+    if (EVP_DigestInit_ex(state_->hc.contexts[i].get(), state_->hc.algorithms[i], nullptr) != 1) {
       throw Error("OpenSSL digest initialisation failed");
     }
   }
+}
+IncrementalHasher::~IncrementalHasher() = default;
+IncrementalHasher::IncrementalHasher(IncrementalHasher&&) noexcept = default;
+IncrementalHasher& IncrementalHasher::operator=(IncrementalHasher&&) noexcept = default;
+
+void IncrementalHasher::update(ByteView bytes) {
   // Feed every digest the same cache-sized chunk before moving on: one pass over memory.
   constexpr std::size_t kChunk = 32 * 1024;
   for (std::size_t offset = 0; offset < bytes.size(); offset += kChunk) {
     std::size_t length = std::min(kChunk, bytes.size() - offset);
-    for (auto& ctx : hc.contexts) EVP_DigestUpdate(ctx.get(), bytes.data() + offset, length);
+    for (auto& ctx : state_->hc.contexts) EVP_DigestUpdate(ctx.get(), bytes.data() + offset, length);
   }
+}
+
+Hashes IncrementalHasher::finish() {
   std::array<std::string, 4> hex;
-  for (std::size_t i = 0; i < hc.contexts.size(); ++i) {
+  for (std::size_t i = 0; i < state_->hc.contexts.size(); ++i) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned length = 0;
-    EVP_DigestFinal_ex(hc.contexts[i].get(), digest, &length);
+    EVP_DigestFinal_ex(state_->hc.contexts[i].get(), digest, &length);
     hex[i] = to_hex(digest, length);
   }
   return Hashes{std::move(hex[0]), std::move(hex[1]), std::move(hex[2]), std::move(hex[3])};
+}
+
+Hashes compute_hashes(ByteView bytes) {
+  thread_local IncrementalHasher hasher;  // one set of digest contexts per thread, reused
+  hasher.reset();
+  hasher.update(bytes);
+  return hasher.finish();
+}
+
+const Hashes& Payload::hashes() const {
+  if (hashes_) return *hashes_;
+  if (!mapped_) {
+    hashes_ = compute_hashes(view_);
+  } else {
+    IncrementalHasher hasher;
+    read_sequentially(1 << 20, [&](ByteView piece) {
+      hasher.update(piece);
+      return true;
+    });
+    hashes_ = hasher.finish();
+  }
+  return *hashes_;
+}
+
+void Payload::read_sequentially(std::size_t chunk, const std::function<bool(ByteView)>& visit) const {
+  if (chunk == 0) chunk = 1 << 20;
+  static const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  for (std::size_t offset = 0; offset < view_.size(); offset += chunk) {
+    std::size_t length = std::min(chunk, view_.size() - offset);
+    bool more = visit(ByteView(view_.data() + offset, length));
+    if (mapped_) {
+      // Release whole pages of this piece only (a partial page at either end may be read again).
+      auto start = reinterpret_cast<std::uintptr_t>(view_.data() + offset);
+      auto end = start + length;
+      std::uintptr_t first = (start + page - 1) / page * page;
+      std::uintptr_t last = (offset + length == view_.size() ? end + page - 1 : end) / page * page;
+      if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+    }
+    if (!more) return;
+  }
 }
 
 Payload read_file_payload(const std::string& path, std::size_t max_size) {
@@ -131,7 +181,9 @@ Payload read_file_payload(const std::string& path, std::size_t max_size) {
     // The mapping lives exactly as long as the last copy of the payload.
     std::shared_ptr<const void> mapping(address,
                                         [size](const void* region) { ::munmap(const_cast<void*>(region), size); });
-    return Payload(std::move(mapping), ByteView(static_cast<const std::uint8_t*>(address), size));
+    Payload payload(std::move(mapping), ByteView(static_cast<const std::uint8_t*>(address), size));
+    payload.mapped_ = true;
+    return payload;
   }
   // Small files: read up to the size fstat reported (a file growing under us is cut
   // there), into a buffer that is not zero-filled first.

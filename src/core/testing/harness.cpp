@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -158,6 +160,34 @@ Payload PluginHarness::get_file(const std::string& path) { return engine::read_l
 
 std::string PluginHarness::hashpath(std::string_view sha1) const {
   return engine::archive_path(config_.archive_base, sha1);
+}
+
+bool oracles_required() {
+  const char* value = std::getenv("STOQ_REQUIRE_ORACLES");
+  return value != nullptr && std::string_view(value) == "1";
+}
+
+std::string find_tool(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string_view rest = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  while (!rest.empty()) {
+    auto colon = rest.find(':');
+    std::string dir(rest.substr(0, colon));
+    rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+    if (dir.empty()) continue;
+    std::string candidate = dir + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return {};
+}
+
+ChildWriter PluginHarness::new_child() {
+  std::filesystem::create_directories(config_.temp_dir);
+  ChildWriter::Settings settings;
+  settings.max_size = limits_.max_child_size;
+  settings.memory_limit = child_memory_limit_;
+  settings.spill_dir = config_.temp_dir;
+  return ChildWriter(std::move(settings));
 }
 
 }  // namespace stoq::testing
