@@ -19,7 +19,7 @@ PACKAGES=(
   python3-jinja2
   # libraries
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libssl-dev
-  libmagic-dev libmagic-mgc libfuzzy-dev libyara-dev
+  libmagic-dev libmagic-mgc libfuzzy-dev libyara-dev yara
   # extraction (issue 7): archives, compression, CHM/SZDD/KWAJ, PDF
   libarchive-dev zlib1g-dev libbz2-dev liblzma-dev libzstd-dev liblz4-dev libmspack-dev libqpdf-dev
   # independent oracles and fixture makers of the extraction tests (listings to compare with,

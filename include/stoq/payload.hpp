@@ -47,6 +47,11 @@ class Payload {
   /// size adds at most `chunk` bytes to resident memory.
   void read_sequentially(std::size_t chunk, const std::function<bool(ByteView)>& visit) const;
 
+  /// A hint: [offset, offset + length) will not be read again soon. For a mapped payload
+  /// its whole pages leave this process's resident memory (they are read back from the
+  /// page cache if touched again); otherwise nothing happens.
+  void release_pages(std::size_t offset, std::size_t length) const;
+
  private:
   friend class ChildWriter;
   friend Payload read_file_payload(const std::string& path, std::size_t max_size);

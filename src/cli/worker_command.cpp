@@ -72,7 +72,7 @@ void add_shared(CLI::App& app, SharedArgs& a) {
   opt("-I,--ingest", a.ingest, "Source plugin (default: default_source when -F or -E is given)");
   opt("-Q,--queue", a.queue, "Queue to consume (default: the worker name)");
   flag("-E,--errors", a.errors, "Consume the <queue>-errors queue instead");
-  flag("-D,--dispatch", a.dispatch, "YARA-rule dispatching to carvers/extractors/decoders (not implemented yet)");
+  flag("-D,--dispatch", a.dispatch, "Dispatch: YARA rules (dispatch_rules) route payloads to carvers/extractors/decoders, recursively");
   opt("--tlp", a.tlp, "TLP of every payload")->check(CLI::IsMember({"white", "green", "amber", "red"}));
   opt("--metadata", a.metadata, "key:value pairs added to source_meta")->expected(1, 1 << 20);
   opt("--rate-limit", a.rate_limit, "At most count payloads per seconds, as count/seconds");
@@ -137,7 +137,9 @@ int cmd_worker(const std::string& worker, const std::vector<std::string>& args_i
     std::fprintf(stderr, "stoq %s: error: %s (see stoq %s -h)\n", worker.c_str(), e.what(), worker.c_str());
     return 2;
   }
-  if (shared.dispatch) throw Error("-D/--dispatch is not implemented yet (YARA dispatching comes with its own issue)");
+  if (app.get_option("--max-recursion")->count() > 0 && !shared.dispatch) {
+    throw Error("-R/--max-recursion limits dispatch: give it with -D");
+  }
   if (app.get_option("--template")->count() > 0 && shared.templ.empty()) throw Error("-T needs a template name");
   if (!shared.log_level.empty() && !logging::valid_level(shared.log_level)) {
     throw Error("unknown log level '" + shared.log_level + "' (debug, info, warning, error, critical)");
@@ -172,6 +174,7 @@ int cmd_worker(const std::string& worker, const std::vector<std::string>& args_i
   settings.ratelimit = shared.rate_limit;
   settings.max_processes = shared.max_processes;
   if (shared.max_recursion >= 0) settings.max_recursion = shared.max_recursion;
+  settings.dispatch = shared.dispatch;
   if (shared.cron > 0) settings.cron = shared.cron;
   for (const auto& [name, option] : plugin_flags) {
     if (option->count() == 0) continue;

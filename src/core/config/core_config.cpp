@@ -51,6 +51,17 @@ CoreConfig build(const IniFile* file, const Defaults& defaults) {
     }
     return value;
   };
+  auto real = [&](std::string_view key, double fallback) {
+    const IniEntry* entry = raw(key);
+    if (entry == nullptr) return fallback;
+    char* end = nullptr;
+    std::string value = entry->value;
+    double parsed = std::strtod(value.c_str(), &end);
+    if (value.empty() || end == nullptr || *end != '\0' || !(parsed >= 0) || parsed > 1e12) {
+      throw Error(where(entry) + ": " + std::string(key) + " must be a non-negative number, got '" + value + "'");
+    }
+    return parsed;
+  };
   auto list = [&](std::string_view key, std::vector<std::string> fallback) {
     const IniEntry* entry = raw(key);
     return entry != nullptr ? as_strings(parse_list(entry->value), where(entry)) : std::move(fallback);
@@ -87,8 +98,26 @@ CoreConfig build(const IniFile* file, const Defaults& defaults) {
   }
   config.default_connector = text("default_connector", config.default_connector);
   config.default_source = text("default_source", config.default_source);
-  config.dispatch_rules = absolute_under(base, text("dispatch_rules", "dispatcher.yar"));
+  // The original's default was <base_dir>/dispatcher.yar: used when it exists, else the bundled rules.
+  std::string rules = text("dispatch_rules", "");
+  if (rules.empty()) {
+    std::string beside = absolute_under(base, "dispatcher.yar");
+    std::error_code error;
+    config.dispatch_rules = fs::is_regular_file(beside, error) || defaults.builtin_dispatch_rules.empty()
+                                ? beside
+                                : defaults.builtin_dispatch_rules;
+  } else {
+    config.dispatch_rules = absolute_under(base, rules);
+  }
   config.max_recursion = integer("max_recursion", config.max_recursion, 0);
+  config.max_children = integer("max_children", config.max_children, 1);
+  config.max_payloads = integer("max_payloads", config.max_payloads, 1);
+  config.max_extracted_bytes = integer("max_extracted_bytes", config.max_extracted_bytes, 0);
+  config.max_child_size = integer("max_child_size", config.max_child_size, 1);
+  config.max_compression_ratio = real("max_compression_ratio", config.max_compression_ratio);
+  config.extraction_timeout = real("extraction_timeout", config.extraction_timeout);
+  if (config.extraction_timeout <= 0) throw Error(where(raw("extraction_timeout")) + ": extraction_timeout must be > 0");
+  config.dispatch_memory_budget = integer("dispatch_memory_budget", config.dispatch_memory_budget, 0);
   config.max_queue = integer("max_queue", config.max_queue, 1);
   config.url_prefix_tuple = list("url_prefix_tuple", config.url_prefix_tuple);
   for (std::string& prefix : config.url_prefix_tuple) {  // the sample file escapes slashes
@@ -127,6 +156,8 @@ Defaults default_locations() {
   if (!error) {
     defaults.builtin_plugin_dir =
         (exe.parent_path().parent_path() / "lib" / "stoq" / "plugins").lexically_normal().string();
+    defaults.builtin_dispatch_rules =
+        (exe.parent_path().parent_path() / "share" / "stoq" / "dispatcher.yar").lexically_normal().string();
   }
   return defaults;
 }

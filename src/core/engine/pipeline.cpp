@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "dispatch/dispatcher.hpp"
 #include "engine/host_services.hpp"
 #include "lifecycle/results.hpp"
 #include "lifecycle/tlp.hpp"
@@ -16,15 +17,12 @@ std::string text_field(const Json& message, const char* key) {
   return it != message.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// One entry of a document's "errors" list.
-Json error_entry(const std::string& plugin, const std::string& message) {
-  return Json{{"plugin", plugin}, {"payload_id", 0}, {"error", message}};
-}
-
 void add_error(Json& document, const std::string& plugin, const std::string& message) {
   Json& list = document["errors"];
   if (!list.is_array()) list = Json::array();
-  list.push_back(error_entry(plugin, message));
+  ErrorList one;
+  one.add(plugin, message);
+  list.push_back(std::move(one.list[0]));
 }
 
 }  // namespace
@@ -38,10 +36,6 @@ std::string render_results(const templating::Template& output, Json& document) {
     ~GiveBack() { document = std::move(vars["results"]); }
   } give_back{vars, document};
   return output.render(vars);
-}
-
-void Pipeline::Errors::add(const std::string& plugin, const std::string& message) {
-  list.push_back(error_entry(plugin, message));
 }
 
 Pipeline::Pipeline(PluginSet& plugins) : plugins_(plugins), state_(plugins.state()) {
@@ -90,6 +84,13 @@ bool Pipeline::process(const Json& message, bool has_source) {
                                           message, settings.metadata);
     Json document = lifecycle::make_document(std::move(result), settings.worker, tlp);
     Errors document_errors = i + 1 == items->size() ? std::move(work.errors) : work.errors;
+    // -D: children join the last document (one per payload, as the worker returns one item).
+    if (i + 1 == items->size() && state_.dispatch_rules && !work.payload.is_none()) {
+      dispatch::DispatchContext context{*state_.dispatch_rules, state_.dispatch_limits, state_.spill_dir(),
+                                        settings.worker, hashpayload_, settings.archive_connector};
+      dispatch::Dispatcher(plugins_, *worker_, context)
+          .run(work.payload, uuids, message, document, document_errors);
+    }
     all_saved = save(std::move(document), root_sha1, document_errors) && all_saved;
   }
   return all_saved;

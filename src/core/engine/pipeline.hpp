@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "engine/error_list.hpp"
 #include "engine/plugin_set.hpp"
 #include "stoq/json.hpp"
 #include "stoq/template.hpp"
@@ -31,10 +32,7 @@ class Pipeline {
   void activate_eagerly();
 
  private:
-  struct Errors {
-    Json list = Json::array();
-    void add(const std::string& plugin, const std::string& message);
-  };
+  using Errors = ErrorList;
   /// One message on its way through the steps below.
   struct Work {
     const Json& message;

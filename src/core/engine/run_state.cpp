@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "stoq/error.hpp"
 
 namespace stoq::engine {
@@ -87,6 +89,33 @@ RunState::RunState(CoreConfig config_in, RunSettings settings_in, loader::Catalo
   if (!settings.template_name.empty()) {
     output_template = load_output_template(worker.manifest.info.plugin_path, settings.template_name);
   }
+  if (settings.dispatch) load_dispatch();
+}
+
+// -D: compile the rules once, and load (not activate) every plugin they route to, so a
+// rule naming a plugin that does not exist stops the run before the first payload.
+void RunState::load_dispatch() {
+  dispatch_limits = dispatch::DispatchLimits::from(config, settings.max_recursion);
+  if (config.dispatch_rules.empty()) throw Error("-D: no dispatch_rules in " + config.source + " and no bundled rules");
+  std::error_code error;
+  if (!fs::is_regular_file(config.dispatch_rules, error)) {
+    throw Error("-D: dispatch_rules " + config.dispatch_rules + " does not exist (stoq.cfg: " + config.source + ")");
+  }
+  dispatch_rules = std::make_unique<dispatch::DispatchRules>(config.dispatch_rules);
+  std::vector<std::string> ignored;
+  for (const auto& [plugin, rule] : dispatch_rules->plugins_named(&ignored)) {
+    auto colon = plugin.find(':');
+    auto category = parse_category(plugin.substr(0, colon));
+    try {
+      (void)options_for(catalog.load(*category, plugin.substr(colon + 1)));
+    } catch (const std::exception& e) {
+      throw Error("dispatch rule '" + rule + "' (" + config.dispatch_rules + ") routes to " + plugin + ": " + e.what());
+    }
+  }
+  for (const std::string& item : ignored) {
+    spdlog::warn("dispatch rule {}: only carver, extractor and decoder plugins are dispatched to; ignored", item);
+  }
+  spill_ = std::make_unique<dispatch::SpillDirectory>(config.temp_dir);
 }
 
 Options RunState::options_for(const loader::LoadedPlugin& plugin) const {

@@ -11,6 +11,8 @@
 #include <mutex>
 #include <string>
 
+#include "dispatch/limits.hpp"
+#include "dispatch/rules.hpp"
 #include "engine/queue.hpp"
 #include "engine/settings.hpp"
 #include "lifecycle/ratelimit.hpp"
@@ -52,6 +54,11 @@ class RunState {
   std::unique_ptr<lifecycle::RateLimiter> rate_limiter;  // null: no ratelimit
   /// -T: rendered in place of the JSON for every document saved; parsed is null without -T.
   OutputTemplate output_template;
+  /// -D: the dispatch rules (compiled once, shared by every thread), the request limits
+  /// and the private directory children spill to. Null rules: no dispatch.
+  std::unique_ptr<dispatch::DispatchRules> dispatch_rules;
+  dispatch::DispatchLimits dispatch_limits;
+  [[nodiscard]] std::string spill_dir() const { return spill_ ? spill_->path() : config.temp_dir; }
   /// Messages whose results could not be saved (they were negatively acknowledged).
   std::atomic<std::uint64_t> unsaved{0};
 
@@ -65,6 +72,8 @@ class RunState {
   bool wait_for_stop(std::chrono::steady_clock::duration timeout);
 
  private:
+  void load_dispatch();
+  std::unique_ptr<dispatch::SpillDirectory> spill_;
   std::atomic<bool> stopping_{false};
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;

@@ -24,6 +24,7 @@ struct RunSettings {
   bool consume_errors = false;                // -E
   bool split = false;                         // --split
   bool flatten = false;                       // --flatten
+  bool dispatch = false;                      // -D
   std::string delimiter = ":";                // --delimiter
   std::string outfile;                        // -O
   bool use_date = false;                      // --use-date

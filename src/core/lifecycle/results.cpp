@@ -86,6 +86,46 @@ Json make_document(Json entry, const std::string& worker, const std::string& tlp
   return document;
 }
 
+Json make_child_entry(const Json& rule_meta, const std::string& dispatcher, const std::string& worker,
+                      const Json& uuids, Json scan, const Hashes* hashes, std::size_t size, const Json& extracted_meta,
+                      std::size_t payload_id) {
+  Json entry = Json::object();
+  reserve_keys(entry, rule_meta.size() + 16);
+  for (const auto& [key, value] : rule_meta.items()) entry[key] = value;
+  entry["dispatcher"] = dispatcher;
+  entry["plugin"] = worker;
+  entry["uuid"] = uuids;
+  entry["scan"] = std::move(scan);
+  if (hashes != nullptr) {
+    entry["md5"] = hashes->md5;
+    entry["sha1"] = hashes->sha1;
+    entry["sha256"] = hashes->sha256;
+    entry["sha512"] = hashes->sha512;
+  }
+  entry["size"] = size;
+  Json source_meta = Json::object();
+  if (extracted_meta.is_object()) {
+    for (const auto& [key, value] : extracted_meta.items()) {
+      bool promoted = key == "filename" || key == "magic" || key == "ssdeep" || key == "path";
+      if (promoted && !entry.contains(key)) {
+        entry[key] = value;
+      } else if (!(key == "size" && value == entry["size"])) {
+        source_meta[key] = value;
+      }
+    }
+  }
+  entry["source_meta"] = std::move(source_meta);
+  entry["payload_id"] = payload_id;
+  return entry;
+}
+
+void add_child(Json& document, Json entry, std::size_t payload_id, const std::string& dispatcher) {
+  Json& results = document["results"];
+  results.push_back(std::move(entry));
+  document["plugins"][std::to_string(payload_id)] = dispatcher;
+  document["payloads"] = results.size();
+}
+
 bool nested_deeper_than(const Json& value, int limit) {
   if (!value.is_structured()) return false;
   if (limit <= 0) return true;

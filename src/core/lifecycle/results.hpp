@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "stoq/json.hpp"
+#include "stoq/payload.hpp"
 
 namespace stoq::lifecycle {
 
@@ -31,6 +32,18 @@ Json finish_entry(Json entry, Json scan, const Json& uuids, const std::string& w
 /// The combined document of one entry: {"results": [entry], "plugins": {"0": worker},
 /// "date", "tlp", "payloads": 1}.
 Json make_document(Json entry, const std::string& worker, const std::string& tlp);
+
+/// A dispatched child's entry (stoq-original §c.4 step 6), keys in the original's order:
+/// the matching rule's meta, dispatcher ("category:name"), plugin (the worker, over the
+/// meta's own "plugin"), uuid, scan, md5..sha512 (when `hashes` is given), size, the
+/// extracted metadata's filename/magic/ssdeep/path, source_meta (the rest of it), payload_id.
+Json make_child_entry(const Json& rule_meta, const std::string& dispatcher, const std::string& worker,
+                      const Json& uuids, Json scan, const Hashes* hashes, std::size_t size, const Json& extracted_meta,
+                      std::size_t payload_id);
+
+/// Appends a child entry to a combined document: results[], plugins[id] = dispatcher,
+/// payloads = the number of entries.
+void add_child(Json& document, Json entry, std::size_t payload_id, const std::string& dispatcher);
 
 /// How deep plugin output may nest: deeper output is refused at the plugin boundary,
 /// so everything downstream (flatten, serializers, connectors) recurses a bounded depth.

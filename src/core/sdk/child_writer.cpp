@@ -54,12 +54,20 @@ struct ChildWriter::Impl {
 
   ~Impl() {
     if (fd >= 0) ::close(fd);
+    if (settings.shared_budget) *settings.shared_budget += memory.size();  // dropped unfinished
   }
 
   void spill() {
     fd = open_spill_file(settings.spill_dir);
     write_all(fd, memory.data(), memory.size());
+    if (settings.shared_budget) *settings.shared_budget += memory.size();
     Bytes().swap(memory);  // give the memory back now
+  }
+
+  // Whether `more` bytes may still be kept in memory.
+  [[nodiscard]] bool fits_in_memory(std::size_t more) const {
+    if (size + more > settings.memory_limit) return false;
+    return !settings.shared_budget || more <= *settings.shared_budget;
   }
 };
 
@@ -77,11 +85,12 @@ bool ChildWriter::write(ByteView bytes) {
   if (kept.size() < bytes.size()) impl.truncated = true;
   if (kept.empty()) return !impl.truncated;
   impl.hasher.update(kept);
-  if (impl.fd < 0 && impl.size + kept.size() > impl.settings.memory_limit) impl.spill();
+  if (impl.fd < 0 && !impl.fits_in_memory(kept.size())) impl.spill();
   if (impl.fd >= 0) {
     write_all(impl.fd, kept.data(), kept.size());
   } else {
     impl.memory.insert(impl.memory.end(), kept.data(), kept.data() + kept.size());
+    if (impl.settings.shared_budget) *impl.settings.shared_budget -= kept.size();
   }
   impl.size += kept.size();
   return !impl.truncated;

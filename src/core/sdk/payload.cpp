@@ -143,20 +143,25 @@ const Hashes& Payload::hashes() const {
 
 void Payload::read_sequentially(std::size_t chunk, const std::function<bool(ByteView)>& visit) const {
   if (chunk == 0) chunk = 1 << 20;
-  static const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
   for (std::size_t offset = 0; offset < view_.size(); offset += chunk) {
     std::size_t length = std::min(chunk, view_.size() - offset);
     bool more = visit(ByteView(view_.data() + offset, length));
-    if (mapped_) {
-      // Release whole pages of this piece only (a partial page at either end may be read again).
-      auto start = reinterpret_cast<std::uintptr_t>(view_.data() + offset);
-      auto end = start + length;
-      std::uintptr_t first = (start + page - 1) / page * page;
-      std::uintptr_t last = (offset + length == view_.size() ? end + page - 1 : end) / page * page;
-      if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
-    }
+    release_pages(offset, length);
     if (!more) return;
   }
+}
+
+void Payload::release_pages(std::size_t offset, std::size_t length) const {
+  if (!mapped_ || !view_.fits(offset, length) || length == 0) return;
+  static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  // Whole pages only; the last page of the view counts as whole (nothing follows it).
+  auto start = reinterpret_cast<std::uintptr_t>(view_.data() + offset);
+  auto end = start + length;
+  bool to_the_end = offset + length == view_.size();
+  std::uintptr_t first = (start + page - 1) / page * page;
+  std::uintptr_t last = (to_the_end ? end + page - 1 : end) / page * page;
+  if (offset == 0) first = start / page * page;  // a mapping starts on a page boundary
+  if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
 }
 
 Payload read_file_payload(const std::string& path, std::size_t max_size) {

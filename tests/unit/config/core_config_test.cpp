@@ -29,7 +29,7 @@ CoreConfig from_text(const std::string& text) { return core_config_from_text(tex
 
 TEST(CoreConfig, BuiltInDefaultsWithoutAFile) {
   TempDir home;  // no stoq.cfg inside
-  Defaults defaults{home.root().string(), "/opt/stoq/plugins"};
+  Defaults defaults{home.root().string(), "/opt/stoq/plugins", "/opt/stoq/share/stoq/dispatcher.yar"};
   CoreConfig config = load_core_config(std::nullopt, defaults);
   std::string base = home.root().string();
   EXPECT_EQ(config.source, "built-in defaults");
@@ -38,10 +38,17 @@ TEST(CoreConfig, BuiltInDefaultsWithoutAFile) {
   EXPECT_EQ(config.results_dir, base + "/results");
   EXPECT_EQ(config.log_dir, base + "/logs");
   EXPECT_EQ(config.archive_base, base + "/archive");
-  EXPECT_EQ(config.dispatch_rules, base + "/dispatcher.yar");
+  EXPECT_EQ(config.dispatch_rules, "/opt/stoq/share/stoq/dispatcher.yar");  // none in base_dir: the bundled rules
   EXPECT_EQ(config.plugin_dir_list, Strings{"/opt/stoq/plugins"});
   EXPECT_EQ(config.max_queue, 100);
-  EXPECT_EQ(config.max_recursion, 3);
+  EXPECT_EQ(config.max_recursion, 8);
+  EXPECT_EQ(config.max_children, 1000);
+  EXPECT_EQ(config.max_payloads, 10000);
+  EXPECT_EQ(config.max_child_size, 1LL << 30);
+  EXPECT_EQ(config.max_extracted_bytes, 8LL << 30);
+  EXPECT_EQ(config.dispatch_memory_budget, 256LL << 20);
+  EXPECT_DOUBLE_EQ(config.max_compression_ratio, 1000);
+  EXPECT_DOUBLE_EQ(config.extraction_timeout, 60);
   EXPECT_EQ(config.default_connector, "stdout");
   EXPECT_EQ(config.default_source, "filedir");
   EXPECT_EQ(config.default_tlp, "white");
@@ -64,7 +71,7 @@ TEST(CoreConfig, EmptyCoreSectionUsesConfigFolderAsBase) {
   EXPECT_EQ(config.results_dir, "/srv/stoq/etc/results");
   EXPECT_EQ(config.log_dir, "/srv/stoq/etc/logs");
   EXPECT_EQ(config.max_queue, 100);
-  EXPECT_EQ(config.max_recursion, 3);
+  EXPECT_EQ(config.max_recursion, 8);
   EXPECT_EQ(config.default_connector, "stdout");
   EXPECT_EQ(config.default_source, "filedir");
   EXPECT_EQ(config.default_tlp, "white");
@@ -129,6 +136,11 @@ TEST(CoreConfig, BadIntegersNameFileAndLine) {
       {"[core]\n\nlog_maxbytes = 1.5\n", "log_maxbytes"},
       {"[core]\n\nlog_backup_count = -2\n", "log_backup_count"},
       {"[core]\n\nmax_payload_size = big\n", "max_payload_size"},
+      {"[core]\n\nmax_children = 0\n", "max_children"},
+      {"[core]\n\nmax_compression_ratio = lots\n", "max_compression_ratio"},
+      {"[core]\n\nmax_compression_ratio = -1\n", "max_compression_ratio"},
+      {"[core]\n\nextraction_timeout = 0\n", "extraction_timeout"},
+      {"[core]\n\ndispatch_memory_budget = -5\n", "dispatch_memory_budget"},
   };
   for (const Case& c : cases) {
     auto message = error_of([&] { from_text(c.text); });
