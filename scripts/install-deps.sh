@@ -25,7 +25,7 @@ PACKAGES=(
   # independent oracles and fixture makers of the extraction tests (listings to compare with,
   # archives the tests build themselves)
   libarchive-tools 7zip cabextract gcab cpio zstd lz4 bzip2 xz-utils xorriso lhasa sharutils binutils
-  qpdf python3-olefile libgsf-bin tnef
+  qpdf python3-olefile libgsf-bin tnef unar
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # fuzzing, format and lint
