@@ -205,8 +205,8 @@ std::vector<std::pair<std::string, std::string>> DispatchRules::plugins_named(st
   yr_rules_foreach(compiled_->rules, rule) {
     std::string plugin_list = meta_plugin(metas_of(rule));
     std::vector<std::string> kept = routed_plugins(plugin_list);
-    for (std::string& plugin : kept) {
-      if (seen.insert(plugin).second) named.emplace_back(std::move(plugin), rule->identifier);
+    for (const std::string& plugin : kept) {
+      if (seen.insert(plugin).second) named.emplace_back(plugin, rule->identifier);
     }
     if (ignored != nullptr && !plugin_list.empty()) {
       std::string_view rest = plugin_list;
