@@ -2,6 +2,8 @@
 // input (each a non-zero exit with a message on stderr and nothing on stdout).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <regex>
 #include <string>
 #include <vector>
@@ -140,9 +142,32 @@ TEST_F(BasicCliTest, UnknownSharedFlag) {
 
 TEST_F(BasicCliTest, FlagBeforeTheWorker) { expect_failure(bare({"-F", input}), {"-F"}); }
 
-TEST_F(BasicCliTest, DispatchIsNotImplemented) {
-  expect_failure(stoq({"hash", "-F", input, "-D"}), {"not implemented"});
-  expect_failure(stoq({"hash", "-F", input, "--dispatch"}), {"not implemented"});
+// -D with no dispatch_rules in stoq.cfg: the rules bundled with stoq route a zip (written
+// here by Python's zipfile) to extractor:decompress, whose members become entries.
+TEST_F(BasicCliTest, DispatchWithTheBundledRulesUnpacksAZip) {
+  std::string zip = env.home().path("two.zip");
+  std::string script = "import zipfile; z = zipfile.ZipFile('" + zip +
+                       "', 'w', zipfile.ZIP_DEFLATED); z.writestr('a.txt', 'alpha\\n'); "
+                       "z.writestr('dir/b.txt', 'bravo\\n'); z.close()";
+  ASSERT_EQ(std::system(("python3 -c \"" + script + "\"").c_str()), 0);
+  CliResult result = stoq({"hash", "--dispatch", "-F", zip});
+  ASSERT_EQ(result.exit_code, 0) << result.describe();
+  std::vector<stoq_test::OJson> docs = stoq_test::documents_of(result);
+  ASSERT_EQ(docs.size(), 1U) << result.describe();
+  const stoq_test::OJson& results = docs[0]["results"];
+  ASSERT_EQ(results.size(), 3U) << docs[0].dump(2);
+  EXPECT_EQ(docs[0]["payloads"], 3);
+  EXPECT_EQ(results[1]["filename"], "a.txt");
+  EXPECT_EQ(results[1]["dispatcher"], "extractor:decompress");
+  EXPECT_EQ(results[1]["md5"], "9f9f90dbe3e5ee1218c86b8839db1995");  // md5("alpha\n"), Python's hashlib
+  EXPECT_EQ(results[1]["scan"]["md5"], results[1]["md5"]);
+  EXPECT_EQ(results[2]["filename"], "dir/b.txt");
+  EXPECT_EQ(results[2]["uuid"][0], results[0]["uuid"][0]);
+}
+
+TEST_F(BasicCliTest, DispatchRulesThatDoNotExistAreAStartUpError) {
+  env.write_config("dispatch_rules = /nonexistent/rules.yar\n");
+  expect_failure(stoq({"hash", "-F", input, "-D"}), {"/nonexistent/rules.yar"});
 }
 
 TEST_F(BasicCliTest, BadRateLimit) {
