@@ -2,7 +2,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -44,22 +43,17 @@ constexpr int kMaxHeaderFailures = 64;
 /// The payload as libarchive's client: pieces of at most kReadPiece bytes, seekable.
 struct MemorySource {
   ByteView data;
-  bool mapped = false;
+  const Payload* owner = nullptr;
   std::size_t position = 0;
   std::uint64_t delivered = 0;  // bytes handed out so far, re-reads after seeks included
   ByteView last_piece;
 
-  /// Drops the whole pages of the piece libarchive is done with from this process's
-  /// memory (a mapped file's pages come back from the page cache if read again).
+  /// The piece libarchive is done with leaves this process's resident memory when the
+  /// payload is mapped (its pages come back from the page cache if read again).
   void release_last_piece() {
-    if (!mapped || last_piece.empty()) return;
-    static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
-    auto start = reinterpret_cast<std::uintptr_t>(last_piece.data());
-    std::uintptr_t first = (start + page - 1) / page * page;
-    std::uintptr_t last = (start + last_piece.size()) / page * page;
-    // The pointer comes from the mapping itself (no integer-to-pointer cast).
-    auto* first_page = const_cast<std::uint8_t*>(last_piece.data()) + (first - start);
-    if (last > first) ::madvise(first_page, last - first, MADV_DONTNEED);
+    if (owner == nullptr || last_piece.empty()) return;
+    auto offset = static_cast<std::size_t>(last_piece.data() - owner->bytes().data());
+    owner->release_pages(offset, last_piece.size());
     last_piece = {};
   }
 };
@@ -286,7 +280,9 @@ class ArchiveWalker {
         fatal_ = status == ARCHIVE_FATAL;
         break;
       }
-      std::uint64_t compressed = source_.delivered - start;
+      // libarchive reads ahead a piece at a time, so the input behind a member's first
+      // blocks may already have been delivered before it started: one piece of slack.
+      std::uint64_t compressed = source_.delivered - start + kReadPiece;
       // Sparse members: the holes between blocks read as zeros.
       if (offset > 0 && static_cast<std::uint64_t>(offset) > writer.written() &&
           !writer.write_zeros(static_cast<std::uint64_t>(offset) - writer.written(), compressed)) {
@@ -362,7 +358,7 @@ const std::vector<std::string>& in_process_filters() {
 bool extract_with_libarchive(const ArchiveRequest& request, Collector& collector, std::string& error) {
   // Pass 1: archive formats (under any filter).
   {
-    MemorySource source{request.data, request.mapped, 0, 0, {}};
+    MemorySource source{request.data, request.owner, 0, 0, {}};
     ArchivePtr reader = open_reader(source, false, request.passwords);
     archive_entry* entry = nullptr;
     int status = archive_read_open1(reader.get());
@@ -378,7 +374,7 @@ bool extract_with_libarchive(const ArchiveRequest& request, Collector& collector
   }
   // Pass 2: one compressed stream. The raw format accepts any bytes, so it counts only
   // when a decompression filter (besides "none") matched.
-  MemorySource source{request.data, request.mapped, 0, 0, {}};
+  MemorySource source{request.data, request.owner, 0, 0, {}};
   ArchivePtr reader = open_reader(source, true, {});
   archive_entry* entry = nullptr;
   int status = archive_read_open1(reader.get());

@@ -20,7 +20,7 @@ const std::vector<std::string>& in_process_filters();
 
 struct ArchiveRequest {
   ByteView data;
-  bool mapped = false;
+  const Payload* owner = nullptr;      // the payload `data` lies in: its pages are released once read
   std::vector<std::string> passwords;  // tried by libarchive on encrypted members
   const ZipDirectory* zip = nullptr;   // the zip central directory, when the payload has one
   std::string parent_filename;         // the payload's own name, to name a single stream's child

@@ -109,7 +109,11 @@ void Dispatcher::run(const Payload& root, const Json& root_uuids, const Json& me
       extraction.limits.max_ratio = limits.max_compression_ratio;
       extraction.limits.deadline = Clock::now() + limits.extraction_timeout;
       extraction.child.max_size = limits.max_child_size;
-      extraction.child.memory_limit = limits.memory_budget > in_memory ? limits.memory_budget - in_memory : 0;
+      // One child keeps at most an eighth of the budget in RAM: a single huge member goes to
+      // disk early instead of filling the whole budget first.
+      extraction.child.memory_limit = std::min(limits.memory_budget / 8, limits.memory_budget > in_memory
+                                                                             ? limits.memory_budget - in_memory
+                                                                             : std::uint64_t{0});
       extraction.child.spill_dir = context_.spill_dir;
       extraction.child.shared_budget = std::make_shared<std::uint64_t>(extraction.child.memory_limit);
       plugins_.set_extraction(extraction);

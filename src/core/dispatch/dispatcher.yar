@@ -279,10 +279,11 @@ rule base64_text
         plugin = "decoder:b64"
         save = "True"
         description = "a payload that is base64 text from its first byte (64 or more characters)"
-    strings:
-        $b64 = /^[A-Za-z0-9+\/]{64}/
     condition:
-        $b64 at 0 and not uint32be(0) == 0x54567151   // TVqQ is the rule above
+        filesize >= 64 and not uint32be(0) == 0x54567151 and   // TVqQ is the rule above
+        for all i in (0..63) : (
+            (uint8(i) >= 0x41 and uint8(i) <= 0x5a) or (uint8(i) >= 0x61 and uint8(i) <= 0x7a) or
+            (uint8(i) >= 0x30 and uint8(i) <= 0x39) or uint8(i) == 0x2b or uint8(i) == 0x2f)
 }
 
 rule hex_encoded_pe
@@ -304,7 +305,7 @@ rule uuencoded_file
         save = "True"
     strings:
         $begin = /(^|\n)begin [0-7]{3,4} [^\r\n]{1,255}\r?\n/
-        $end = /\n`?\r?\nend/
+        $end = "\nend"
     condition:
         $begin and $end and @begin[1] < 4096
 }

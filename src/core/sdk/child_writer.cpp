@@ -4,7 +4,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 
@@ -89,6 +91,12 @@ bool ChildWriter::write(ByteView bytes) {
   if (impl.fd >= 0) {
     write_all(impl.fd, kept.data(), kept.size());
   } else {
+    // Grow geometrically but never past memory_limit: the buffer's capacity is RAM too.
+    std::size_t needed = impl.memory.size() + kept.size();
+    if (needed > impl.memory.capacity()) {
+      auto limit = static_cast<std::size_t>(std::min<std::uint64_t>(impl.settings.memory_limit, SIZE_MAX));
+      impl.memory.reserve(std::max(needed, std::min(limit, impl.memory.capacity() * 2)));
+    }
     impl.memory.insert(impl.memory.end(), kept.data(), kept.data() + kept.size());
     if (impl.settings.shared_budget) *impl.settings.shared_budget -= kept.size();
   }
