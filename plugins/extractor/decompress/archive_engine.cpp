@@ -267,7 +267,6 @@ class ArchiveWalker {
 
   void stream_data(Json meta) {
     MemberWriter writer(collector_);
-    const std::uint64_t start = source_.delivered;
     const void* block = nullptr;
     std::size_t length = 0;
     la_int64_t offset = 0;
@@ -280,9 +279,9 @@ class ArchiveWalker {
         fatal_ = status == ARCHIVE_FATAL;
         break;
       }
-      // libarchive reads ahead a piece at a time, so the input behind a member's first
-      // blocks may already have been delivered before it started: one piece of slack.
-      std::uint64_t compressed = source_.delivered - start + kReadPiece;
+      // The archive's input read so far: libarchive reads ahead a piece at a time, so
+      // the input of one member cannot be told apart from its neighbours' (a tar.gz).
+      std::uint64_t compressed = source_.delivered;
       // Sparse members: the holes between blocks read as zeros.
       if (offset > 0 && static_cast<std::uint64_t>(offset) > writer.written() &&
           !writer.write_zeros(static_cast<std::uint64_t>(offset) - writer.written(), compressed)) {
