@@ -3,7 +3,9 @@
 #   1. hash, results to stdout (the default connector);
 #   2. hash, results saved as files with -C file -O, then lists what was written;
 #   3. yara and iocextract with their human-readable templates (-T stdout.tpl),
-#      and the verdict decorator; then `stoq render` of a saved document.
+#      and the verdict decorator;
+#   4. yara with -D on a nested sample built from harmless bytes (scripts/make-nested-sample.py),
+#      unpacked to its last level; then `stoq render` of a saved document.
 # Everything the run writes (logs, results) goes under <build>/demo: STOQ_HOME points
 # there, so nothing touches ~/.stoq.
 #
@@ -73,6 +75,20 @@ for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.stoq")):
     print(f"  {entry.get('filename', '?'):<18} score {verdict.get('score', 0):>5}  {verdict.get('verdict', '?')}")
 PY
 
+nested=$(python3 "$root/scripts/make-nested-sample.py" "$demo/nested")
+step "$stoq yara -D -F $nested   (dispatch: a zip holding an RTF document holding an OLE package holding a base64-encoded PE)"
+"$stoq" yara -D -F "$nested" > "$demo/nested/results.json"
+python3 - "$demo/nested/results.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+print(f"  {doc['payloads']} payloads in one document; errors: {len(doc.get('errors', []))}")
+for entry in doc["results"]:
+    depth = len(entry["uuid"]) - 1
+    rules = ", ".join(hit["rule"] for hit in entry["scan"]) if isinstance(entry.get("scan"), list) else "-"
+    name = entry.get("filename") or "(no name)"
+    print(f"  {'  ' * depth}#{entry['payload_id']} {name:<16} {entry['size']:>5} bytes"
+          f"  via {entry.get('dispatcher', 'the source'):<20} yara: {rules}")
+PY
 first=$(find "$demo/results" -type f -name '*.stoq' | sort | head -1)
 step "$stoq render plugins/worker/hash/templates/stdout.tpl <one saved document>   (try a template on saved results)"
 "$stoq" render "$root/plugins/worker/hash/templates/stdout.tpl" "$first"

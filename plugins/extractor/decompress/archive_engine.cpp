@@ -362,12 +362,19 @@ bool extract_with_libarchive(const ArchiveRequest& request, Collector& collector
     archive_entry* entry = nullptr;
     int status = archive_read_open1(reader.get());
     if (status == ARCHIVE_OK) status = archive_read_next_header(reader.get(), &entry);
-    if (status >= ARCHIVE_WARN) {
+    if (status == ARCHIVE_EOF) {
+      // An archive without members (nothing to extract), unless it came out of a
+      // decompression filter: a compressed stream of zeros reads as an empty tar, and
+      // is one stream (pass 2).
+      if (archive_filter_count(reader.get()) <= 1) return true;
+    } else if (status >= ARCHIVE_WARN) {
       ArchiveWalker(request, collector, source, reader.get()).walk(entry);
       return true;
+    } else {
+      error = error_text(reader.get(), "unrecognized archive format");
     }
-    error = error_text(reader.get(), "unrecognized archive format");
-    if (archive_format(reader.get()) != 0 && archive_format(reader.get()) != ARCHIVE_FORMAT_RAW) {
+    if (status != ARCHIVE_EOF && archive_format(reader.get()) != 0 &&
+        archive_format(reader.get()) != ARCHIVE_FORMAT_RAW) {
       throw Error(std::string("damaged ") + archive_format_name(reader.get()) + " archive: " + error);
     }
   }

@@ -179,6 +179,11 @@ void Dispatcher::run(const Payload& root, const Json& root_uuids, const Json& me
           for (const auto& [key, value] : meta.items()) child_kwargs[key] = value;
           try {
             scan = worker_.scan(child.payload, child_kwargs);
+            // As for the root: an array is one item per document, and a child has one
+            // entry, so a one-item array is that item (the yara worker's list of hits);
+            // true (the worker saved its output itself) leaves nothing to record.
+            if (scan.is_array() && scan.size() == 1) scan = std::move(scan[0]);
+            if (scan.is_boolean()) scan = nullptr;
           } catch (...) {
             errors.add("worker:" + context_.worker_name, engine::current_exception_text(), id);
           }
