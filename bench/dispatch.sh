@@ -80,9 +80,10 @@ PY
 }
 
 echo "== 1. stoq hash -D over mixed/ ($(find "$corpus/mixed" -type f | wc -l) files, $copies copies of the fixtures)"
-"$stoq" hash -D -F "$corpus/mixed" > "$work/mixed.json"
+recursive=(--plugin-opt filedir:recursive=true)
+"$stoq" hash -D -F "$corpus/mixed" "${recursive[@]}" > "$work/mixed.json"
 read -r docs entries children extracted errors < <(summarise "$work/mixed.json")
-seconds=$(best_of "'$stoq' hash -D -F '$corpus/mixed'")
+seconds=$(best_of "'$stoq' hash -D -F '$corpus/mixed' ${recursive[*]}")
 python3 -c "
 d,e,c,x,err,s=$docs,$entries,$children,$extracted,$errors,$seconds
 print(f'   {d} files, {c} children ({x/1e6:.1f} MB extracted), {err} errors entries')
@@ -91,21 +92,25 @@ print(f'   best of $runs: {s:.2f} s  ->  {d/s:.0f} files/s, {(e)/s:.0f} payloads
 echo "== 2. archives libarchive reads: stoq hash -D against bsdtar -xOf (to /dev/null)"
 archives=$work/archives-$copies
 rm -rf "$archives"; mkdir -p "$archives"
-for file in "$corpus"/mixed/*; do
+for file in "$corpus"/mixed/*/*; do
+  # Encrypted archives are left out: bsdtar waits for a passphrase on them (seconds each).
+  case $(basename "$file") in *password* | *crypto*) continue ;; esac
   if bsdtar -tf "$file" >/dev/null 2>&1 && [[ $(bsdtar -tf "$file" 2>/dev/null | wc -l) -gt 0 ]]; then
     case $(file -b --mime-type "$file") in
       text/*|application/pdf) continue ;;  # libarchive's raw/mtree readers "open" plain files too
     esac
-    ln -s "$file" "$archives/$(basename "$file")"
+    ln -s "$file" "$archives/$(basename "$(dirname "$file")")-$(basename "$file")"
   fi
 done
 count=$(find "$archives" -type l | wc -l)
 bsdtar_seconds=$(best_of "for f in '$archives'/*; do bsdtar -xOf \"\$f\" >/dev/null 2>&1 || true; done")
-stoq_seconds=$(best_of "'$stoq' hash -D -M 1 -F '$archives'")
-stoq_all=$(best_of "'$stoq' hash -D -F '$archives'")
+# The same work as bsdtar: no ratio limit (test_big.rar expands 24,000 times and would be cut).
+printf '[core]\nmax_compression_ratio = 0\n' > "$work/no-ratio.cfg"
+stoq_seconds=$(best_of "'$stoq' hash -D -M 1 -F '$archives' --config '$work/no-ratio.cfg'")
+stoq_all=$(best_of "'$stoq' hash -D -F '$archives' --config '$work/no-ratio.cfg'")
 python3 -c "
 b,s,a=$bsdtar_seconds,$stoq_seconds,$stoq_all
-print(f'   {$count} archives: bsdtar {b:.2f} s (one process per archive, one core)')
+print(f'   {$count} archives (encrypted ones left out): bsdtar {b:.2f} s (one process per archive, one core)')
 print(f'   stoq hash -D -M 1: {s:.2f} s ({s/b:.2f}x bsdtar; stoq also hashes, scans and dispatches every member)')
 print(f'   stoq hash -D (all cores): {a:.2f} s ({a/b:.2f}x bsdtar)')"
 

@@ -36,13 +36,13 @@ struct CoreConfig {
   /// dispatched again. 8 reaches a PE in an e-mail -> zip -> document -> OLE stream chain.
   std::int64_t max_recursion = 8;
   /// Dispatch limits, per request (one message and everything extracted from it).
-  std::int64_t max_children = 1000;                      // children of one payload
-  std::int64_t max_payloads = 10000;                     // entries of one request
-  std::int64_t max_extracted_bytes = 8LL << 30;          // bytes of all children of one request
-  std::int64_t max_child_size = 1LL << 30;               // bytes of one child (larger: truncated)
-  double max_compression_ratio = 1000;                   // child bytes per compressed byte (0: none)
-  double extraction_timeout = 60;                        // seconds one plugin call may take
-  std::int64_t dispatch_memory_budget = 256LL << 20;     // extracted bytes one request keeps in RAM
+  std::int64_t max_children = 1000;                   // children of one payload
+  std::int64_t max_payloads = 10000;                  // entries of one request
+  std::int64_t max_extracted_bytes = 8LL << 30;       // bytes of all children of one request
+  std::int64_t max_child_size = 1LL << 30;            // bytes of one child (larger: truncated)
+  double max_compression_ratio = 1000;                // child bytes per compressed byte (0: none)
+  double extraction_timeout = 60;                     // seconds one plugin call may take
+  std::int64_t dispatch_memory_budget = 256LL << 20;  // extracted bytes one request keeps in RAM
   std::int64_t max_queue = 100;
   std::vector<std::string> url_prefix_tuple = {"http://", "https://"};
   std::string useragent = "Mozilla/5.0 (Windows; U; Windows NT 5.1; en-US; rv:1.8.1.1)";

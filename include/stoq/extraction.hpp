@@ -56,9 +56,9 @@ struct ExtractionLimits {
 class ChildWriter {
  public:
   struct Settings {
-    std::uint64_t max_size = 512ULL << 20;    // write() refuses beyond this (truncated)
+    std::uint64_t max_size = 512ULL << 20;     // write() refuses beyond this (truncated)
     std::uint64_t memory_limit = 64ULL << 20;  // in RAM up to here, then spilled
-    std::string spill_dir;                      // private directory for spill files ("" = temp_dir default)
+    std::string spill_dir;                     // private directory for spill files ("" = temp_dir default)
     /// RAM left to all writers of one call together (null: memory_limit alone decides).
     /// A writer takes from it what it keeps in memory and gives it back when it spills.
     std::shared_ptr<std::uint64_t> shared_budget;

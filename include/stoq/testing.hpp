@@ -28,20 +28,20 @@ std::string find_tool(const std::string& name);
 
 /// In a GoogleTest body: skip (or, with STOQ_REQUIRE_ORACLES=1, fail) unless `path`
 /// exists, e.g. STOQ_NEED_PATH(STOQ_SHARED_DIR "/corpus/strelka-fixtures/test.zip").
-#define STOQ_NEED_PATH(path)                                                                      \
-  do {                                                                                             \
-    if (!std::filesystem::exists(path)) {                                                          \
-      if (::stoq::testing::oracles_required()) FAIL() << "required but missing: " << (path);      \
-      GTEST_SKIP() << "not present: " << (path);                                                   \
-    }                                                                                              \
+#define STOQ_NEED_PATH(path)                                                                 \
+  do {                                                                                       \
+    if (!std::filesystem::exists(path)) {                                                    \
+      if (::stoq::testing::oracles_required()) FAIL() << "required but missing: " << (path); \
+      GTEST_SKIP() << "not present: " << (path);                                             \
+    }                                                                                        \
   } while (0)
 /// Same for a command-line tool used as an oracle or fixture maker (e.g. "7zz", "bsdtar").
-#define STOQ_NEED_TOOL(name)                                                                      \
-  do {                                                                                             \
-    if (::stoq::testing::find_tool(name).empty()) {                                                \
-      if (::stoq::testing::oracles_required()) FAIL() << "required tool missing: " << (name);     \
-      GTEST_SKIP() << "tool not installed: " << (name);                                            \
-    }                                                                                              \
+#define STOQ_NEED_TOOL(name)                                                                  \
+  do {                                                                                        \
+    if (::stoq::testing::find_tool(name).empty()) {                                           \
+      if (::stoq::testing::oracles_required()) FAIL() << "required tool missing: " << (name); \
+      GTEST_SKIP() << "tool not installed: " << (name);                                       \
+    }                                                                                         \
   } while (0)
 
 /// A payload holding a copy of `bytes` (text or binary), for calling plugins directly.

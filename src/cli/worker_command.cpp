@@ -72,7 +72,8 @@ void add_shared(CLI::App& app, SharedArgs& a) {
   opt("-I,--ingest", a.ingest, "Source plugin (default: default_source when -F or -E is given)");
   opt("-Q,--queue", a.queue, "Queue to consume (default: the worker name)");
   flag("-E,--errors", a.errors, "Consume the <queue>-errors queue instead");
-  flag("-D,--dispatch", a.dispatch, "Dispatch: YARA rules (dispatch_rules) route payloads to carvers/extractors/decoders, recursively");
+  flag("-D,--dispatch", a.dispatch,
+       "Dispatch: YARA rules (dispatch_rules) route payloads to carvers/extractors/decoders, recursively");
   opt("--tlp", a.tlp, "TLP of every payload")->check(CLI::IsMember({"white", "green", "amber", "red"}));
   opt("--metadata", a.metadata, "key:value pairs added to source_meta")->expected(1, 1 << 20);
   opt("--rate-limit", a.rate_limit, "At most count payloads per seconds, as count/seconds");

@@ -64,8 +64,8 @@ class DispatchTest : public ::testing::Test {
   static std::vector<std::string> errors_of(const OJson& doc) {
     std::vector<std::string> texts;
     for (const OJson& error : doc.value("errors", OJson::array())) {
-      texts.push_back(error["plugin"].get<std::string>() + "@" + std::to_string(error["payload_id"].get<int>()) +
-                      ": " + error["error"].get<std::string>());
+      texts.push_back(error["plugin"].get<std::string>() + "@" + std::to_string(error["payload_id"].get<int>()) + ": " +
+                      error["error"].get<std::string>());
     }
     return texts;
   }
@@ -86,14 +86,14 @@ TEST_F(DispatchTest, ChildrenAreEntriesInTheOriginalShapeAndRecurse) {
   const OJson& results = doc["results"];
   ASSERT_EQ(results.size(), 4U) << doc.dump(2);
   EXPECT_EQ(doc["payloads"], 4);
-  EXPECT_EQ(doc["plugins"], OJson({{"0", "hash"}, {"1", "decoder:unnest"}, {"2", "decoder:unnest"},
-                                   {"3", "decoder:unnest"}}));
+  EXPECT_EQ(doc["plugins"],
+            OJson({{"0", "hash"}, {"1", "decoder:unnest"}, {"2", "decoder:unnest"}, {"3", "decoder:unnest"}}));
   EXPECT_FALSE(doc.contains("errors")) << doc.dump(2);
   const OJson& child = results[1];
   // Rule meta first (its "plugin" replaced by the worker's name), then the original's order.
-  EXPECT_EQ(keys_of(child), (std::vector<std::string>{"plugin", "save", "key", "dispatcher", "uuid", "scan", "md5",
-                                                      "sha1", "sha256", "sha512", "size", "filename", "source_meta",
-                                                      "payload_id"}));
+  EXPECT_EQ(keys_of(child),
+            (std::vector<std::string>{"plugin", "save", "key", "dispatcher", "uuid", "scan", "md5", "sha1", "sha256",
+                                      "sha512", "size", "filename", "source_meta", "payload_id"}));
   EXPECT_EQ(child["plugin"], "hash");
   EXPECT_EQ(child["save"], "True");
   EXPECT_EQ(child["dispatcher"], "decoder:unnest");
@@ -215,8 +215,9 @@ TEST_F(DispatchTest, ChildrenOverTheMemoryBudgetSpillAndTheSpillDirectoryIsRemov
 }
 
 TEST_F(DispatchTest, ARuleNamingAMissingPluginStopsTheRunBeforeAnyPayload) {
-  std::string rules = env.home().write("bad.yar", "rule ghost_route { meta: plugin = \"extractor:nosuchthing\" "
-                                                  "condition: true }\n");
+  std::string rules = env.home().write("bad.yar",
+                                       "rule ghost_route { meta: plugin = \"extractor:nosuchthing\" "
+                                       "condition: true }\n");
   env.write_config("dispatch_rules = " + rules + "\n");
   std::string file = env.home().write("in/sample", "x");
   CliResult result = stoq({"hash", "-D", "-F", file});

@@ -239,8 +239,8 @@ TEST_F(DispatchEndToEnd, AZipBombOfEntriesSharingOneBodyIsBounded) {
 }
 
 TEST_F(DispatchEndToEnd, TheDemoSampleUnpacksToThePeAtItsBottom) {
-  std::string out = command_output("python3 '" STOQ_SOURCE_DIR "/scripts/make-nested-sample.py' '" +
-                                   env.home().path("nested") + "'");
+  std::string out =
+      command_output("python3 '" STOQ_SOURCE_DIR "/scripts/make-nested-sample.py' '" + env.home().path("nested") + "'");
   std::string zip = env.home().path("nested/invoice.zip");
   OJson doc = run(zip);
   const OJson& results = doc["results"];

@@ -90,7 +90,8 @@ class DecompressExtractor final : public Extractor {
       extract_with_mspack(format, data, parent, collector);
     } else {
       std::optional<ZipDirectory> zip = read_zip_directory(data, kMaxZipEntries);
-      ArchiveRequest request{data, payload.is_mapped() ? &payload : nullptr, passwords_for(kwargs), zip ? &*zip : nullptr, parent};
+      ArchiveRequest request{data, payload.is_mapped() ? &payload : nullptr, passwords_for(kwargs),
+                             zip ? &*zip : nullptr, parent};
       std::string error;
       if (!extract_with_libarchive(request, collector, error)) {
         throw Error("not an archive or compressed stream decompress reads (libarchive: " + error + ")");
@@ -136,7 +137,8 @@ constexpr stoq_option_spec kOptions[] = {
      "Passwords tried on encrypted members, in order; '-' means no password. A message's password / "
      "password_list (e.g. from a YARA rule's meta) are tried first.",
      0},
-    {"maximum_size", STOQ_OPTION_INT, "1073741824", "Largest payload (bytes) to decompress; larger ones are refused.", 0},
+    {"maximum_size", STOQ_OPTION_INT, "1073741824", "Largest payload (bytes) to decompress; larger ones are refused.",
+     0},
     {"password_file", STOQ_OPTION_PATH, "",
      "A file of further passwords, one per line (tried after password_list); empty: none.", 0},
 };

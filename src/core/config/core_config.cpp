@@ -116,7 +116,8 @@ CoreConfig build(const IniFile* file, const Defaults& defaults) {
   config.max_child_size = integer("max_child_size", config.max_child_size, 1);
   config.max_compression_ratio = real("max_compression_ratio", config.max_compression_ratio);
   config.extraction_timeout = real("extraction_timeout", config.extraction_timeout);
-  if (config.extraction_timeout <= 0) throw Error(where(raw("extraction_timeout")) + ": extraction_timeout must be > 0");
+  if (config.extraction_timeout <= 0)
+    throw Error(where(raw("extraction_timeout")) + ": extraction_timeout must be > 0");
   config.dispatch_memory_budget = integer("dispatch_memory_budget", config.dispatch_memory_budget, 0);
   config.max_queue = integer("max_queue", config.max_queue, 1);
   config.url_prefix_tuple = list("url_prefix_tuple", config.url_prefix_tuple);

@@ -9,8 +9,8 @@ namespace stoq::config {
 
 /// Where stoq looks for things when nothing says otherwise.
 struct Defaults {
-  std::string home;                // $STOQ_HOME, else ~/.stoq
-  std::string builtin_plugin_dir;  // plugins built/installed beside the executable
+  std::string home;                    // $STOQ_HOME, else ~/.stoq
+  std::string builtin_plugin_dir;      // plugins built/installed beside the executable
   std::string builtin_dispatch_rules;  // <prefix>/share/stoq/dispatcher.yar beside the executable
 };
 

@@ -77,26 +77,27 @@ void Dispatcher::run(const Payload& root, const Json& root_uuids, const Json& me
     }
     std::vector<Route> routes;
     try {
-      routes = context_.rules.match(node.payload, std::chrono::duration_cast<std::chrono::seconds>(
-                                                      std::max(limits.extraction_timeout, std::chrono::milliseconds(1000))));
+      routes = context_.rules.match(node.payload, std::chrono::duration_cast<std::chrono::seconds>(std::max(
+                                                      limits.extraction_timeout, std::chrono::milliseconds(1000))));
     } catch (...) {
       errors.add(kDispatch, engine::current_exception_text(), node.id);
       continue;
     }
     if (routes.empty()) continue;
     if (node.depth >= limits.max_recursion) {
-      errors.add(kDispatch,
-                 "max_recursion (" + std::to_string(limits.max_recursion) + ") reached: not dispatched to " +
-                     join(routes),
-                 node.id);
+      errors.add(
+          kDispatch,
+          "max_recursion (" + std::to_string(limits.max_recursion) + ") reached: not dispatched to " + join(routes),
+          node.id);
       continue;
     }
     std::uint64_t node_children = 0;
     for (const Route& route : routes) {
       if (request_full) break;
       if (node_children >= limits.max_children) {
-        errors.add(kDispatch, "max_children (" + std::to_string(limits.max_children) + ") reached: " + route.plugin +
-                                  " not run", node.id);
+        errors.add(kDispatch,
+                   "max_children (" + std::to_string(limits.max_children) + ") reached: " + route.plugin + " not run",
+                   node.id);
         break;
       }
       Json kwargs = node.kwargs;
@@ -111,9 +112,9 @@ void Dispatcher::run(const Payload& root, const Json& root_uuids, const Json& me
       extraction.child.max_size = limits.max_child_size;
       // One child keeps at most an eighth of the budget in RAM: a single huge member goes to
       // disk early instead of filling the whole budget first.
-      extraction.child.memory_limit = std::min(limits.memory_budget / 8, limits.memory_budget > in_memory
-                                                                             ? limits.memory_budget - in_memory
-                                                                             : std::uint64_t{0});
+      extraction.child.memory_limit =
+          std::min(limits.memory_budget / 8,
+                   limits.memory_budget > in_memory ? limits.memory_budget - in_memory : std::uint64_t{0});
       extraction.child.spill_dir = context_.spill_dir;
       extraction.child.shared_budget = std::make_shared<std::uint64_t>(extraction.child.memory_limit);
       plugins_.set_extraction(extraction);
@@ -135,13 +136,17 @@ void Dispatcher::run(const Payload& root, const Json& root_uuids, const Json& me
 
       for (Extracted& child : children) {
         if (node_children >= limits.max_children) {
-          errors.add(kDispatch, "max_children (" + std::to_string(limits.max_children) + ") reached: " + route.plugin +
-                                    " returned more, dropped", node.id);
+          errors.add(kDispatch,
+                     "max_children (" + std::to_string(limits.max_children) + ") reached: " + route.plugin +
+                         " returned more, dropped",
+                     node.id);
           break;
         }
         if (payloads >= limits.max_payloads) {
-          errors.add(kDispatch, "max_payloads (" + std::to_string(limits.max_payloads) + ") reached: the rest of " +
-                                    "this request is not extracted", node.id);
+          errors.add(kDispatch,
+                     "max_payloads (" + std::to_string(limits.max_payloads) + ") reached: the rest of " +
+                         "this request is not extracted",
+                     node.id);
           request_full = true;
           break;
         }
@@ -152,13 +157,17 @@ void Dispatcher::run(const Payload& root, const Json& root_uuids, const Json& me
           child.payload = Payload(std::shared_ptr<const void>(std::make_shared<Payload>(child.payload)),
                                   child.payload.bytes().head(static_cast<std::size_t>(limits.max_child_size)));
           meta["truncated"] = true;
-          errors.add(kDispatch, "max_child_size (" + bytes_text(limits.max_child_size) + ") reached: a child of " +
-                                    route.plugin + " was truncated", node.id);
+          errors.add(kDispatch,
+                     "max_child_size (" + bytes_text(limits.max_child_size) + ") reached: a child of " + route.plugin +
+                         " was truncated",
+                     node.id);
         }
         std::uint64_t size = child.payload.size();
         if (extracted_bytes + size > limits.max_extracted_bytes) {
-          errors.add(kDispatch, "max_extracted_bytes (" + bytes_text(limits.max_extracted_bytes) +
-                                    ") reached: the rest of this request is not extracted", node.id);
+          errors.add(kDispatch,
+                     "max_extracted_bytes (" + bytes_text(limits.max_extracted_bytes) +
+                         ") reached: the rest of this request is not extracted",
+                     node.id);
           request_full = true;
           break;
         }
@@ -197,8 +206,8 @@ void Dispatcher::run(const Payload& root, const Json& root_uuids, const Json& me
             Json archive_kwargs = {{"archive", true},         {"md5", hashes.md5},
                                    {"sha1", hashes.sha1},     {"sha256", hashes.sha256},
                                    {"sha512", hashes.sha512}, {"filename", meta.value("filename", "")}};
-            plugins_.get<Connector>(context_.archive_connector).save(Content::bytes(child.payload.bytes()),
-                                                                      archive_kwargs);
+            plugins_.get<Connector>(context_.archive_connector)
+                .save(Content::bytes(child.payload.bytes()), archive_kwargs);
           } catch (...) {
             errors.add("connector:" + context_.archive_connector, engine::current_exception_text(), id);
           }
@@ -216,8 +225,8 @@ void Dispatcher::run(const Payload& root, const Json& root_uuids, const Json& me
             try {
               next.payload = spill(next.payload, context_.spill_dir);
             } catch (...) {
-              errors.add(kDispatch, "cannot spill a child over dispatch_memory_budget: " +
-                                        engine::current_exception_text(), id);
+              errors.add(kDispatch,
+                         "cannot spill a child over dispatch_memory_budget: " + engine::current_exception_text(), id);
               continue;
             }
           } else {

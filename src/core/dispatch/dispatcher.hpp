@@ -36,8 +36,7 @@ class Dispatcher {
   /// Dispatches `root` (payload_id 0 of `document`, with `root_uuids`) and everything
   /// extracted from it; children become entries of `document`. `message` is the root's
   /// message: the kwargs every routed plugin sees under its rule's meta.
-  void run(const Payload& root, const Json& root_uuids, const Json& message, Json& document,
-           engine::ErrorList& errors);
+  void run(const Payload& root, const Json& root_uuids, const Json& message, Json& document, engine::ErrorList& errors);
 
  private:
   engine::PluginSet& plugins_;

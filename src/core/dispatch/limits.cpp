@@ -19,7 +19,8 @@ DispatchLimits DispatchLimits::from(const CoreConfig& config, std::optional<std:
   limits.max_extracted_bytes = static_cast<std::uint64_t>(config.max_extracted_bytes);
   limits.max_child_size = static_cast<std::uint64_t>(config.max_child_size);
   limits.max_compression_ratio = config.max_compression_ratio;
-  limits.extraction_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(config.extraction_timeout * 1000)));
+  limits.extraction_timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(config.extraction_timeout * 1000)));
   limits.memory_budget = static_cast<std::uint64_t>(config.dispatch_memory_budget);
   return limits;
 }

@@ -144,7 +144,8 @@ struct DispatchRules::Compiled {
   YR_RULES* rules = nullptr;
   Compiled() {
     int code = yr_initialize();  // reference-counted by libyara
-    if (code != ERROR_SUCCESS) throw Error("dispatch: libyara failed to initialise (error " + std::to_string(code) + ")");
+    if (code != ERROR_SUCCESS)
+      throw Error("dispatch: libyara failed to initialise (error " + std::to_string(code) + ")");
   }
   ~Compiled() {
     if (rules != nullptr) yr_rules_destroy(rules);

@@ -87,9 +87,8 @@ bool Pipeline::process(const Json& message, bool has_source) {
     // -D: children join the last document (one per payload, as the worker returns one item).
     if (i + 1 == items->size() && state_.dispatch_rules && !work.payload.is_none()) {
       dispatch::DispatchContext context{*state_.dispatch_rules, state_.dispatch_limits, state_.spill_dir(),
-                                        settings.worker, hashpayload_, settings.archive_connector};
-      dispatch::Dispatcher(plugins_, *worker_, context)
-          .run(work.payload, uuids, message, document, document_errors);
+                                        settings.worker,        hashpayload_,           settings.archive_connector};
+      dispatch::Dispatcher(plugins_, *worker_, context).run(work.payload, uuids, message, document, document_errors);
     }
     all_saved = save(std::move(document), root_sha1, document_errors) && all_saved;
   }

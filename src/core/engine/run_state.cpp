@@ -1,10 +1,10 @@
 #include "engine/run_state.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "stoq/error.hpp"
 

@@ -1,12 +1,13 @@
 // DispatchRules: meta.plugin parsing, routes of matching rules, and the original stoQ
 // dispatcher.yar loading and routing unchanged (its xor rules carry the key).
+#include "dispatch/rules.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 
-#include "dispatch/rules.hpp"
 #include "stoq/error.hpp"
 #include "stoq/testing.hpp"
 
