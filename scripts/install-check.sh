@@ -42,7 +42,7 @@ echo "  $lib_line"
 
 step "stoq list   (cwd $tmp/elsewhere, HOME empty)"
 installed_stoq list | tee "$tmp/list.txt"
-for plugin in hash yara iocextract iocregex stdout file filedir dirmon sanitize summary verdict; do
+for plugin in hash yara iocextract iocregex stdout file filedir dirmon sanitize summary verdict decompress pe rtf xor; do
   grep -q "^  $plugin " "$tmp/list.txt" || fail "stoq list does not show $plugin"
 done
 
@@ -70,6 +70,17 @@ import json, sys
 rules = sorted(m["rule"] for m in json.load(open(sys.argv[1]))["results"][0]["scan"])
 assert "powershell_encoded_command" in rules, rules
 print("  rules matched:", ", ".join(rules))
+PY
+
+step "stoq hash -D -F <the demo's nested sample>   (bundled dispatch rules in share/stoq, extractors, carvers, decoders)"
+nested=$(python3 "$root/scripts/make-nested-sample.py" "$tmp/nested")
+installed_stoq hash -D -F "$nested" >"$tmp/nested.json"
+python3 - "$tmp/nested.json" <<'PY' || fail "dispatch output"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+chain = [entry.get("dispatcher", "root") for entry in doc["results"]]
+assert doc["payloads"] >= 4 and "decoder:b64" in chain and "errors" not in doc, doc
+print("  dispatched:", " -> ".join(chain))
 PY
 
 step "out-of-tree plugin: docs/examples/wordcount against $prefix"

@@ -247,3 +247,23 @@ TEST_F(DispatchTest, SplitSavesEveryEntryAsItsOwnDocument) {
 }
 
 }  // namespace
+
+namespace {
+
+// -A: children of a rule with save = "True" are archived too (by sha1, as the payload).
+TEST_F(DispatchTest, SaveTrueArchivesTheChildrenWithDashA) {
+  OJson doc = dispatch("NEST:NEST:x", {"-A", "file"});
+  ASSERT_EQ(doc["results"].size(), 3U) << doc.dump(2);
+  std::set<std::string> archived;
+  for (const fs::path& file : stoq_test::files_under(env.archive_base())) archived.insert(file.filename().string());
+  for (const OJson& entry : doc["results"]) {
+    EXPECT_EQ(archived.count(entry["sha1"].get<std::string>()), 1U) << entry.dump(2);
+  }
+  // A rule without save = "True" archives nothing more.
+  OJson split = dispatch("SPLIT|p|q", {"-A", "file"});
+  std::size_t files = stoq_test::files_under(env.archive_base()).size();
+  EXPECT_EQ(files, archived.size() + 1) << "only the new root";
+  EXPECT_EQ(split["results"].size(), 3U);
+}
+
+}  // namespace
