@@ -257,3 +257,32 @@ TEST_F(DispatchEndToEnd, TheDemoSampleUnpacksToThePeAtItsBottom) {
 }
 
 }  // namespace
+
+namespace {
+
+// test.msi holds a cabinet libarchive refuses ("Invalid CAB header") and cabextract
+// reads: decompress falls back to libmspack and finds the same file.
+TEST_F(DispatchEndToEnd, TheCabinetInsideAnMsiIsReadAsCabextractReadsIt) {
+  STOQ_NEED_PATH(kFixtures + "test.msi");
+  STOQ_NEED_TOOL("cabextract");
+  std::string python = python_with("olefile");
+  if (python.empty()) {
+    if (stoq::testing::oracles_required()) FAIL() << "python3-olefile missing";
+    GTEST_SKIP() << "python3-olefile not installed";
+  }
+  std::string cab = env.home().path("msi.cab");
+  command_output(python +
+                 " -c \"import olefile, sys; f = olefile.OleFileIO(sys.argv[1]); "
+                 "[open(sys.argv[2], 'wb').write(d) for d in (f.openstream(s).read() for s in f.listdir()) "
+                 "if d[:4] == b'MSCF']\" '" +
+                 kFixtures + "test.msi' '" + cab + "'");
+  std::string listing =
+      command_output("cabextract -l '" + cab + "' | awk -F' [|] ' 'NF == 3 && $3 != \"Name\" {print $3}'");
+  std::multiset<std::string> expected = lines_of(listing);
+  ASSERT_FALSE(expected.empty()) << listing;
+  OJson doc = run(cab);
+  EXPECT_EQ(child_names(doc), expected) << doc.dump(2);
+  EXPECT_FALSE(doc.contains("errors")) << doc.dump(2);
+}
+
+}  // namespace

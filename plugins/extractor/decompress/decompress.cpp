@@ -93,8 +93,19 @@ class DecompressExtractor final : public Extractor {
       ArchiveRequest request{data, payload.is_mapped() ? &payload : nullptr, passwords_for(kwargs),
                              zip ? &*zip : nullptr, parent};
       std::string error;
-      if (!extract_with_libarchive(request, collector, error)) {
-        throw Error("not an archive or compressed stream decompress reads (libarchive: " + error + ")");
+      try {
+        if (!extract_with_libarchive(request, collector, error)) {
+          throw Error("not an archive or compressed stream decompress reads (libarchive: " + error + ")");
+        }
+      } catch (const Error& refused) {
+        // libarchive refuses some cabinets Windows and cabextract read (those inside MSI
+        // packages): libmspack gets a second try before the error stands.
+        if (!data.starts_with("MSCF") || !collector.empty()) throw;
+        try {
+          extract_with_mspack(MsFormat::Cab, data, parent, collector);
+        } catch (const Error& second) {
+          throw Error(std::string(refused.what()) + "; libmspack: " + second.what());
+        }
       }
     }
     if (collector.empty() && collector.stopped()) throw Error(collector.stop_reason());

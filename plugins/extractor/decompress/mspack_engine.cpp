@@ -179,6 +179,27 @@ void extract_kwaj(MemorySystem& system, const std::string& parent, Collector& co
   kwaj->close(kwaj.get(), header);
 }
 
+void extract_cab(MemorySystem& system, Collector& collector) {
+  using Cab = std::unique_ptr<mscab_decompressor, decltype(&mspack_destroy_cab_decompressor)>;
+  Cab cab(mspack_create_cab_decompressor(&system.base), mspack_destroy_cab_decompressor);
+  if (!cab) throw Error("libmspack: cannot create a CAB decompressor");
+  mscabd_cabinet* cabinet = cab->open(cab.get(), kInputName.data());
+  if (cabinet == nullptr) {
+    throw Error("not a readable CAB file (libmspack error " + std::to_string(cab->last_error(cab.get())) + ")");
+  }
+  for (mscabd_file* file = cabinet->files; file != nullptr; file = file->next) {
+    if (!collector.room_for_another()) break;
+    Json meta = Json::object();
+    meta["filename"] = file->filename != nullptr ? file->filename : "";
+    meta["size"] = static_cast<std::int64_t>(file->length);
+    meta["encrypted"] = false;
+    meta["type"] = "file";
+    meta["archive_format"] = "cab";
+    write_member(system, collector, std::move(meta), [&] { return cab->extract(cab.get(), file, kOutputName.data()); });
+  }
+  cab->close(cab.get(), cabinet);
+}
+
 }  // namespace
 
 MsFormat detect_ms_format(ByteView data) {
@@ -194,6 +215,7 @@ void extract_with_mspack(MsFormat format, ByteView data, const std::string& pare
     case MsFormat::Chm: extract_chm(system, collector); break;
     case MsFormat::Szdd: extract_szdd(system, parent_filename, collector); break;
     case MsFormat::Kwaj: extract_kwaj(system, parent_filename, collector); break;
+    case MsFormat::Cab: extract_cab(system, collector); break;
     case MsFormat::None: break;
   }
 }

@@ -10,7 +10,9 @@
 
 namespace stoq::plugins::extractor::decompress {
 
-enum class MsFormat { None, Chm, Szdd, Kwaj };
+/// Cab is never detected: it is the fallback for cabinets libarchive refuses (its
+/// reader is stricter than Windows', e.g. about the cabinets inside MSI packages).
+enum class MsFormat { None, Chm, Szdd, Kwaj, Cab };
 
 /// Which of the three formats `data` starts with (by magic).
 MsFormat detect_ms_format(ByteView data);
