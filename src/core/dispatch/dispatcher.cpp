@@ -130,7 +130,7 @@ void Dispatcher::run(const Payload& root, const Json& root_uuids, const Json& me
       if (Clock::now() - started > limits.extraction_timeout) {
         errors.add(kDispatch,
                    route.plugin + " ran past extraction_timeout (" +
-                       std::to_string(limits.extraction_timeout.count() / 1000.0) + " s)",
+                       std::to_string(std::chrono::duration<double>(limits.extraction_timeout).count()) + " s)",
                    node.id);
       }
 

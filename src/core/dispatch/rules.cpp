@@ -71,7 +71,7 @@ bool is_precompiled(const std::string& path) {
 // Feeds YARA overlapping blocks of a payload and releases the pages of each block
 // once YARA moved past it.
 struct BlockReader {
-  const Payload* payload;
+  const Payload* payload = nullptr;
   YR_MEMORY_BLOCK block{};
   std::size_t next_offset = 0;
   std::size_t released = 0;
