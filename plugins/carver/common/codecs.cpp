@@ -23,24 +23,6 @@ constexpr std::array<std::int8_t, 256> make_base64_table() {
 }
 constexpr std::array<std::int8_t, 256> kBase64 = make_base64_table();
 
-void append_utf8(std::string& out, std::uint32_t code) {
-  if (code < 0x80) {
-    out.push_back(static_cast<char>(code));
-  } else if (code < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (code >> 6)));
-    out.push_back(static_cast<char>(0x80 | (code & 0x3F)));
-  } else if (code < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (code >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (code & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (code >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((code >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (code & 0x3F)));
-  }
-}
-
 }  // namespace
 
 std::string to_hex(ByteView bytes) {
@@ -92,32 +74,6 @@ Base64Info decode_base64(ByteView text, OutputBuffer& out) {
     out.put(static_cast<std::uint8_t>(accumulator >> 2));
   }
   return info;
-}
-
-std::string utf16le_to_utf8(ByteView bytes) {
-  std::string out;
-  std::size_t units = bytes.size() / 2;
-  for (std::size_t i = 0; i < units; ++i) {
-    std::uint32_t unit = *bytes.read_le<std::uint16_t>(i * 2);
-    if (unit == 0) break;
-    if (unit >= 0xD800 && unit < 0xDC00 && i + 1 < units) {
-      std::uint32_t low = *bytes.read_le<std::uint16_t>((i + 1) * 2);
-      if (low >= 0xDC00 && low < 0xE000) {
-        append_utf8(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
-        ++i;
-        continue;
-      }
-    }
-    append_utf8(out, (unit >= 0xD800 && unit < 0xE000) ? 0xFFFD : unit);
-  }
-  return out;
-}
-
-std::string latin1_to_utf8(ByteView bytes) {
-  std::string out;
-  out.reserve(bytes.size());
-  for (std::uint8_t byte : bytes.span()) append_utf8(out, byte);
-  return out;
 }
 
 }  // namespace stoq::carve

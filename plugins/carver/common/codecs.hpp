@@ -1,6 +1,6 @@
 // Small byte codecs shared by the decoder and carver plugins: hex digits, Python's
-// whitespace set, base64 (decoder:b64, carver:xdp, decoder:uu's begin-base64) and
-// UTF-16LE text (Packager unicode fields).
+// whitespace set and base64 (decoder:b64, carver:xdp, decoder:uu's begin-base64).
+// Text decoding (UTF-16LE, Latin-1) is the SDK's: stoq/text.hpp.
 #pragma once
 
 #include <cstdint>
@@ -36,13 +36,5 @@ struct Base64Info {
 /// character, on data after padding, on a dangling single character and on empty
 /// input. Stops early (no error) when `out` is full.
 Base64Info decode_base64(ByteView text, OutputBuffer& out);
-
-/// UTF-16LE code units to UTF-8 (an odd last byte is dropped, unpaired surrogates
-/// become U+FFFD), stopping at the first NUL code unit.
-std::string utf16le_to_utf8(ByteView bytes);
-
-/// `bytes` as text, with every byte outside printable ASCII replaced by its UTF-8
-/// Latin-1 reading, so names taken from files are always valid UTF-8 JSON strings.
-std::string latin1_to_utf8(ByteView bytes);
 
 }  // namespace stoq::carve

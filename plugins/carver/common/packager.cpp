@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "codecs.hpp"
+#include "stoq/text.hpp"
 
 namespace stoq::carve {
 namespace {
@@ -24,7 +25,7 @@ std::string read_unicode(ByteView blob, std::size_t& offset) {
   if (!units || *units > (blob.size() - offset - 4) / 2) return {};
   auto text = blob.subview(offset + 4, static_cast<std::size_t>(*units) * 2);
   offset += 4 + static_cast<std::size_t>(*units) * 2;
-  return text ? utf16le_to_utf8(*text) : std::string();
+  return text ? utf16le_to_utf8(utf16le_until_nul(*text)) : std::string();
 }
 
 }  // namespace

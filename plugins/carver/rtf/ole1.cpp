@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "codecs.hpp"
+#include "stoq/text.hpp"
 
 namespace stoq::plugins::carver::rtf {
 namespace {
@@ -19,7 +20,7 @@ std::optional<std::string> read_name(ByteView data, std::size_t& offset) {
   offset += 4 + *length;
   ByteView name = *text;
   auto nul = std::find(name.span().begin(), name.span().end(), std::uint8_t{0});
-  return carve::latin1_to_utf8(name.head(static_cast<std::size_t>(nul - name.span().begin())));
+  return latin1_to_utf8(name.head(static_cast<std::size_t>(nul - name.span().begin())));
 }
 
 }  // namespace

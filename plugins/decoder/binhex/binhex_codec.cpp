@@ -6,6 +6,7 @@
 
 #include "codecs.hpp"
 #include "stoq/error.hpp"
+#include "stoq/text.hpp"
 
 namespace stoq::plugins::decoder::binhex {
 namespace {
@@ -88,9 +89,9 @@ class ForkWriter {
              (std::uint32_t{header_[at + 2]} << 8) | std::uint32_t{header_[at + 3]};
     };
     std::size_t at = 1 + name_length + 1;
-    info_.filename = carve::latin1_to_utf8(ByteView(header_.data() + 1, name_length));
-    info_.type = carve::latin1_to_utf8(ByteView(header_.data() + at, 4));
-    info_.creator = carve::latin1_to_utf8(ByteView(header_.data() + at + 4, 4));
+    info_.filename = latin1_to_utf8(ByteView(header_.data() + 1, name_length));
+    info_.type = latin1_to_utf8(ByteView(header_.data() + at, 4));
+    info_.creator = latin1_to_utf8(ByteView(header_.data() + at + 4, 4));
     info_.flags = static_cast<std::uint16_t>((header_[at + 8] << 8) | header_[at + 9]);
     info_.data_length = be32(at + 10);
     info_.resource_length = be32(at + 14);

@@ -4,6 +4,7 @@
 
 #include "codecs.hpp"
 #include "stoq/error.hpp"
+#include "stoq/text.hpp"
 
 namespace stoq::plugins::decoder::uu {
 namespace {
@@ -46,7 +47,7 @@ std::optional<UuHeader> parse_begin(ByteView text, const Line& line) {
   while (digits < content.size() && content[digits] >= '0' && content[digits] <= '7') ++digits;
   if (digits == 0 || digits > 6 || digits >= content.size() || content[digits] != ' ') return std::nullopt;
   header.mode = std::string(content.substr(0, digits));
-  header.filename = carve::latin1_to_utf8(ByteView(content.substr(digits + 1)));
+  header.filename = latin1_to_utf8(ByteView(content.substr(digits + 1)));
   header.offset = line.start;
   header.body = line.next;
   return header;

@@ -7,6 +7,8 @@
 #include <array>
 #include <cerrno>
 
+#include "stoq/text.hpp"
+
 namespace stoq::mime {
 namespace {
 
@@ -25,19 +27,6 @@ constexpr std::array<std::int8_t, 256> make_base64_table() {
   return table;
 }
 constexpr std::array<std::int8_t, 256> kBase64 = make_base64_table();
-
-bool valid_utf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    auto lead = static_cast<unsigned char>(text[i]);
-    int extra = lead < 0x80 ? 0 : (lead >> 5) == 6 ? 1 : (lead >> 4) == 14 ? 2 : (lead >> 3) == 30 ? 3 : -1;
-    if (extra < 0) return false;
-    for (int k = 1; k <= extra; ++k) {
-      if (i + k >= text.size() || (static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += static_cast<std::size_t>(extra) + 1;
-  }
-  return true;
-}
 
 // Q encoding of RFC 2047 4.2: QP with '_' for space.
 std::string decode_q(std::string_view text) {
@@ -170,7 +159,7 @@ Bytes decode_uuencoded(std::string_view text, std::string* name) {
 std::string to_utf8(std::string_view bytes, std::string_view charset) {
   std::string name = to_lower(charset);
   if (name.empty() || name == "utf-8" || name == "utf8" || name == "us-ascii" || name == "ascii") {
-    if (valid_utf8(bytes)) return std::string(bytes);
+    if (is_valid_utf8(bytes)) return std::string(bytes);
     name = "windows-1252";  // the usual mislabelling
   }
   iconv_t converter = iconv_open("UTF-8", name.c_str());

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "stoq/error.hpp"
+#include "stoq/text.hpp"
 
 namespace stoq::cfb {
 namespace {
@@ -25,24 +26,6 @@ std::uint32_t u32(ByteView view, std::size_t offset) { return view.read_le<std::
 std::uint16_t u16(ByteView view, std::size_t offset) { return view.read_le<std::uint16_t>(offset).value_or(0); }
 std::uint64_t u64(ByteView view, std::size_t offset) { return view.read_le<std::uint64_t>(offset).value_or(0); }
 
-void append_utf8(std::string& out, std::uint32_t code) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | (code >> 6));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0 | (code >> 12));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code >> 18));
-    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
-}
-
 // GUID as stored (Data1..3 little-endian, Data4 in order), upper case as olefile prints it.
 std::string format_clsid(ByteView raw) {
   if (raw.size() != 16 || std::all_of(raw.data(), raw.data() + 16, [](std::uint8_t b) { return b == 0; })) return "";
@@ -59,24 +42,6 @@ char ascii_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c -
 
 bool has_signature(ByteView data) {
   return data.fits(0, kSignature.size()) && std::equal(kSignature.begin(), kSignature.end(), data.data());
-}
-
-std::string utf16le_to_utf8(ByteView bytes) {
-  std::string out;
-  out.reserve(bytes.size() / 2);
-  for (std::size_t i = 0; i + 1 < bytes.size(); i += 2) {
-    std::uint32_t unit = u16(bytes, i);
-    if (unit >= 0xD800 && unit <= 0xDBFF && i + 3 < bytes.size()) {
-      std::uint32_t low = u16(bytes, i + 2);
-      if (low >= 0xDC00 && low <= 0xDFFF) {
-        append_utf8(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
-        i += 2;
-        continue;
-      }
-    }
-    append_utf8(out, (unit >= 0xD800 && unit <= 0xDFFF) ? 0xFFFD : unit);
-  }
-  return out;
 }
 
 std::string filetime_to_iso8601(std::uint64_t filetime) {

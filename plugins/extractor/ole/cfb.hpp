@@ -125,7 +125,4 @@ std::optional<std::uint64_t> occupied_size(ByteView data);
 /// "" for 0 or a value outside years 1601..9999.
 std::string filetime_to_iso8601(std::uint64_t filetime);
 
-/// UTF-16LE code units to UTF-8 (unpaired surrogates become U+FFFD).
-std::string utf16le_to_utf8(ByteView bytes);
-
 }  // namespace stoq::cfb

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "cfb.hpp"
+#include "stoq/text.hpp"
 
 namespace stoq::ovba {
 namespace {
@@ -69,20 +70,6 @@ std::string decompress_tokens(ByteView in, std::size_t pos, std::size_t end, Byt
 }
 
 }  // namespace
-
-std::string latin1_to_utf8(ByteView bytes) {
-  std::string out;
-  out.reserve(bytes.size());
-  for (std::uint8_t byte : bytes.span()) {
-    if (byte < 0x80) {
-      out += static_cast<char>(byte);
-    } else {
-      out += static_cast<char>(0xC0 | (byte >> 6));
-      out += static_cast<char>(0x80 | (byte & 0x3F));
-    }
-  }
-  return out;
-}
 
 Decompressed decompress(ByteView container, std::size_t max_output) {
   Decompressed result;
@@ -151,11 +138,11 @@ Project parse_dir(ByteView dir) {
         in_module = true;
         break;
       case kModuleNameUnicode:
-        if (!data->empty()) module.name = cfb::utf16le_to_utf8(*data);
+        if (!data->empty()) module.name = utf16le_to_utf8(*data);
         break;
       case kModuleStreamName: module.stream_name = latin1_to_utf8(*data); break;
       case kModuleStreamNameUnicode:
-        if (!data->empty()) module.stream_name = cfb::utf16le_to_utf8(*data);
+        if (!data->empty()) module.stream_name = utf16le_to_utf8(*data);
         break;
       case kModuleOffset: module.text_offset = data->read_le<std::uint32_t>(0).value_or(0); break;
       case kModuleTypeProcedural: module.procedural = true; break;

@@ -40,7 +40,4 @@ struct Project {
 /// Reads the records of a decompressed `dir` stream.
 Project parse_dir(ByteView dir);
 
-/// Latin-1 bytes to UTF-8 (for MBCS names when no Unicode name is given).
-std::string latin1_to_utf8(ByteView bytes);
-
 }  // namespace stoq::ovba

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "stoq/error.hpp"
+#include "stoq/text.hpp"
 
 namespace stoq::tnef {
 namespace {
@@ -29,64 +30,14 @@ constexpr std::size_t kMaxWarnings = 20;
 
 std::size_t pad4(std::size_t n) { return (n + 3) & ~static_cast<std::size_t>(3); }
 
-void append_utf8(std::string& out, std::uint32_t code) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | (code >> 6));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0 | (code >> 12));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code >> 18));
-    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
-}
-
-bool valid_utf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    auto lead = static_cast<unsigned char>(text[i]);
-    int extra = lead < 0x80 ? 0 : (lead >> 5) == 6 ? 1 : (lead >> 4) == 14 ? 2 : (lead >> 3) == 30 ? 3 : -1;
-    if (extra < 0) return false;
-    for (int k = 1; k <= extra; ++k) {
-      if (i + k >= text.size() || (static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += static_cast<std::size_t>(extra) + 1;
-  }
-  return true;
-}
-
 // An 8-bit string up to its NUL: kept when it is UTF-8, else read as Latin-1.
 std::string string8(ByteView bytes) {
   std::string_view text = bytes.as_string_view();
   text = text.substr(0, text.find('\0'));
-  if (valid_utf8(text)) return std::string(text);
-  std::string out;
-  for (char c : text) append_utf8(out, static_cast<unsigned char>(c));
-  return out;
+  return is_valid_utf8(text) ? std::string(text) : latin1_to_utf8(ByteView(text));
 }
 
-std::string unicode(ByteView bytes) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < bytes.size(); i += 2) {
-    std::uint32_t unit = *bytes.read_le<std::uint16_t>(i);
-    if (unit == 0) break;
-    if (unit >= 0xD800 && unit <= 0xDBFF && i + 3 < bytes.size()) {
-      std::uint32_t low = *bytes.read_le<std::uint16_t>(i + 2);
-      if (low >= 0xDC00 && low <= 0xDFFF) {
-        append_utf8(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
-        i += 2;
-        continue;
-      }
-    }
-    append_utf8(out, (unit >= 0xD800 && unit <= 0xDFFF) ? 0xFFFD : unit);
-  }
-  return out;
-}
+std::string unicode(ByteView bytes) { return utf16le_to_utf8(utf16le_until_nul(bytes)); }
 
 std::size_t fixed_size(std::uint16_t type) {
   switch (type) {
