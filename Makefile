@@ -4,9 +4,11 @@
 #   make / make build   configure build/ once (RelWithDebInfo, Ninja, ccache if present) and build
 #   make deps           install the Debian packages (scripts/install-deps.sh; apt only if something is missing)
 #   make test           deps + build + servers (scripts/services.sh) + ctest
-#   make demo           deps + build + run `stoq hash` on samples/
+#   make demo           deps + build what stoq runs (no tests) + scripts/demo.sh on samples/
 #   make install        cmake --install build --prefix $(PREFIX)
 #   make install-check  install into a temp prefix and run the installed stoq from elsewhere
+#   make sanitize       clang ASan+UBSan build in build-asan/: unit + plugin tests, then every fuzzer FUZZ_SECONDS (15)
+#   make fuzz           libFuzzer targets in build-fuzz/, each FUZZ_SECONDS (60)
 #   make format | format-check | tidy | bench | clean
 #
 # Variables: BUILD_DIR (build), BUILD_TYPE (RelWithDebInfo), PREFIX (/usr/local),
@@ -32,10 +34,10 @@ PARALLEL := $(if $(JOBS),--parallel $(JOBS))
 FORMAT_DIRS := include src plugins tests bench fuzz
 FORMAT_FILES = $(shell find $(FORMAT_DIRS) -type f \( -name '*.cpp' -o -name '*.hpp' -o -name '*.h' -o -name '*.cc' \) 2>/dev/null | sort)
 
-.PHONY: build deps configure test demo install install-check format format-check tidy bench clean help
+.PHONY: build deps configure test demo install install-check sanitize fuzz format format-check tidy bench clean help
 
 help:
-	@sed -n '4,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '4,17p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@scripts/install-deps.sh
@@ -56,9 +58,18 @@ test: deps
 	  scripts/services.sh start; \
 	  ctest --test-dir $(BUILD_DIR) --output-on-failure --no-tests=error -j2 $(CTEST_ARGS)
 
+# The demo needs the CLI and the plugins only (target `runtime`), not the test suite.
 demo: deps
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) $(PARALLEL) --target runtime
 	@scripts/demo.sh $(BUILD_DIR)
+
+# CI runs this after `make test` (.ci/run).
+sanitize: deps
+	@scripts/sanitize.sh $(or $(FUZZ_SECONDS),15)
+
+fuzz:
+	@fuzz/run.sh $(or $(FUZZ_SECONDS),60)
 
 install: build
 	cmake --install $(BUILD_DIR) --prefix $(PREFIX)

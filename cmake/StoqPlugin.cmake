@@ -35,6 +35,7 @@ function(stoq_add_plugin category name)
     target_link_libraries(${test_target} PRIVATE stoq GTest::gtest_main ${PLUGIN_LIBRARIES})
     target_compile_definitions(${test_target} PRIVATE ${STOQ_TEST_DEFINES})
     add_dependencies(${test_target} ${target})
-    gtest_discover_tests(${test_target} TEST_PREFIX "plugin.${category}.${name}." DISCOVERY_TIMEOUT 30)
+    gtest_discover_tests(${test_target} TEST_PREFIX "plugin.${category}.${name}." DISCOVERY_TIMEOUT 30
+                         PROPERTIES LABELS plugin)
   endif()
 endfunction()

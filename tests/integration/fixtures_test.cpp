@@ -10,6 +10,7 @@
 
 #include "hashes.hpp"
 #include "run_cli.hpp"
+#include "stoq/testing.hpp"
 
 namespace {
 
@@ -68,7 +69,7 @@ class StrelkaFixtures : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!fs::is_regular_file(kStrelka / "test.exe")) {
-      GTEST_SKIP() << "shared corpus not found at " << kStrelka << " (optional; generated fixtures cover the same)";
+      STOQ_MISSING("shared corpus not found at " << kStrelka << " (optional; generated fixtures cover the same)");
     }
   }
   StoqEnv env;

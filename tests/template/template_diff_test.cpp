@@ -41,6 +41,7 @@
 #include "stoq/error.hpp"
 #include "stoq/json.hpp"
 #include "stoq/template.hpp"
+#include "stoq/testing.hpp"
 
 extern char** environ;
 
@@ -316,7 +317,7 @@ std::unique_ptr<Oracle> TemplateCase::oracle_;
 
 TEST_P(TemplateCase, MatchesJinja2) {
   const Oracle& oracle = *oracle_;
-  if (oracle.state == Oracle::State::kSkip) GTEST_SKIP() << oracle.reason;
+  if (oracle.state == Oracle::State::kSkip) STOQ_MISSING(oracle.reason);
   ASSERT_EQ(oracle.state, Oracle::State::kReady) << oracle.reason;
   ASSERT_FALSE(oracle.documents.empty()) << "no documents in " << kDocumentsDir;
 

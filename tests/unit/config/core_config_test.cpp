@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "stoq/error.hpp"
+#include "stoq/testing.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -285,7 +286,7 @@ TEST(LoadCoreConfig, BadValueInFileNamesFileAndLine) {
 // The sample stoq.cfg shipped with stoQ has every key commented out: pure defaults.
 TEST(LoadCoreConfig, OriginalSampleConfig) {
   std::filesystem::path sample = std::filesystem::path(STOQ_SHARED_DIR) / "corpus" / "stoq-configs" / "stoq.cfg";
-  if (!std::filesystem::is_regular_file(sample)) GTEST_SKIP() << "corpus not present: " << sample;
+  if (!std::filesystem::is_regular_file(sample)) STOQ_MISSING("corpus not present: " << sample);
   CoreConfig config = load_core_config(sample.string(), kDefaults);
   EXPECT_EQ(config.base_dir, sample.parent_path().string());
   EXPECT_EQ(config.max_queue, 100);

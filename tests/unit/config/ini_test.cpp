@@ -8,6 +8,7 @@
 #include <string>
 
 #include "stoq/error.hpp"
+#include "stoq/testing.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -244,7 +245,7 @@ TEST(IniFileRead, MissingFileAndOversizedFile) {
 // Every stoq.cfg and .stoq of the public plugin set parses.
 TEST(IniCorpus, EveryRealConfigParses) {
   std::filesystem::path root = std::filesystem::path(STOQ_SHARED_DIR) / "corpus" / "stoq-configs";
-  if (!std::filesystem::is_directory(root)) GTEST_SKIP() << "corpus not present: " << root;
+  if (!std::filesystem::is_directory(root)) STOQ_MISSING("corpus not present: " << root);
   int stoq_files = 0;
   for (const auto& item : std::filesystem::recursive_directory_iterator(root)) {
     if (!item.is_regular_file()) continue;

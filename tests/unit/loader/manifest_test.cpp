@@ -8,6 +8,7 @@
 #include <string>
 
 #include "stoq/error.hpp"
+#include "stoq/testing.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -118,7 +119,7 @@ TEST(Manifest, MissingFile) {
 // Every .stoq of the public plugin set is a valid manifest for the category folder it sits in.
 TEST(ManifestCorpus, EveryRealStoqFileReads) {
   std::filesystem::path root = std::filesystem::path(STOQ_SHARED_DIR) / "corpus" / "stoq-configs";
-  if (!std::filesystem::is_directory(root)) GTEST_SKIP() << "corpus not present: " << root;
+  if (!std::filesystem::is_directory(root)) STOQ_MISSING("corpus not present: " << root);
   std::map<std::string, int> per_category;
   for (const auto& item : std::filesystem::recursive_directory_iterator(root)) {
     if (!item.is_regular_file() || item.path().extension() != ".stoq") continue;

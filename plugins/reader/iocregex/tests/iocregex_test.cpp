@@ -232,7 +232,7 @@ bool has(const Json& result, const std::string& type, const std::string& value) 
 
 TEST(IocRegexCorpus, StrelkaUrl) {
   Json result = read_fixture("test.url");
-  if (result.is_null()) GTEST_SKIP() << "shared corpus not present under " << STOQ_SHARED_DIR;
+  if (result.is_null()) STOQ_MISSING("shared corpus not present under " << STOQ_SHARED_DIR);
   EXPECT_TRUE(has(result, "url", "http://foobar.example.com")) << result.dump(2);
   EXPECT_TRUE(has(result, "url", "ftp://barfoo.example.com/")) << result.dump(2);
   EXPECT_TRUE(has(result, "url", "https://barfoo.example.com/")) << result.dump(2);
@@ -242,14 +242,14 @@ TEST(IocRegexCorpus, StrelkaUrl) {
 
 TEST(IocRegexCorpus, StrelkaHtml) {
   Json result = read_fixture("test.html");
-  if (result.is_null()) GTEST_SKIP() << "shared corpus not present under " << STOQ_SHARED_DIR;
+  if (result.is_null()) STOQ_MISSING("shared corpus not present under " << STOQ_SHARED_DIR);
   EXPECT_TRUE(has(result, "url", "https://example.com/example.js")) << result.dump(2);
   EXPECT_FALSE(result.contains("md5")) << result.dump(2);
 }
 
 TEST(IocRegexCorpus, StrelkaEml) {
   Json result = read_fixture("test.eml");
-  if (result.is_null()) GTEST_SKIP() << "shared corpus not present under " << STOQ_SHARED_DIR;
+  if (result.is_null()) STOQ_MISSING("shared corpus not present under " << STOQ_SHARED_DIR);
   EXPECT_TRUE(has(result, "email", "foo.bar@example.com")) << result.dump(2);
   EXPECT_TRUE(has(result, "email", "baz.quk@example.com")) << result.dump(2);
   EXPECT_TRUE(has(result, "url", "http://schemas.microsoft.com/office/2004/12/omml")) << result.dump(2);
@@ -258,14 +258,14 @@ TEST(IocRegexCorpus, StrelkaEml) {
 
 TEST(IocRegexCorpus, StrelkaTextHasNoIndicators) {
   Json result = read_fixture("test.txt");
-  if (result.is_null()) GTEST_SKIP() << "shared corpus not present under " << STOQ_SHARED_DIR;
+  if (result.is_null()) STOQ_MISSING("shared corpus not present under " << STOQ_SHARED_DIR);
   EXPECT_EQ(result, Json::object()) << result.dump(2);
 }
 
 TEST(IocRegexCorpus, BinaryFixturesDoNotCrash) {
   for (const char* name : {"test.exe", "test.elf", "test.pdf", "test.png", "test.pcap", "test.docx", "test.macho"}) {
     Json result = read_fixture(name);
-    if (result.is_null()) GTEST_SKIP() << "shared corpus not present under " << STOQ_SHARED_DIR;
+    if (result.is_null()) STOQ_MISSING("shared corpus not present under " << STOQ_SHARED_DIR);
     EXPECT_TRUE(result.is_object()) << name;
   }
 }

@@ -65,7 +65,7 @@ TEST(HashWorker, EmptyPayloadHasTheEmptyHashes) {
 
 TEST(HashWorker, StrelkaTestExe) {
   std::string exe = std::string(STOQ_SHARED_DIR) + "/corpus/strelka-fixtures/test.exe";
-  if (!std::filesystem::exists(exe)) GTEST_SKIP() << "shared corpus not present: " << exe;
+  if (!std::filesystem::exists(exe)) STOQ_MISSING("shared corpus not present: " << exe);
   TempDir dir;
   PluginHarness harness(dir.path());
   auto& worker = harness.activate<stoq::Worker>(STOQ_PLUGIN_DIR, "hash");

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "run_cli.hpp"
+#include "stoq/testing.hpp"
 
 namespace {
 
@@ -100,7 +101,7 @@ TEST(IocExtractCli, SlackTemplate) {
 
 TEST(IocExtractCli, StrelkaEml) {
   std::string eml = std::string(STOQ_SHARED_DIR) + "/corpus/strelka-fixtures/test.eml";
-  if (!stoq_test::fs::exists(eml)) GTEST_SKIP() << "shared corpus not present: " << eml;
+  if (!stoq_test::fs::exists(eml)) STOQ_MISSING("shared corpus not present: " << eml);
   StoqEnv env;
   CliResult result = stoq_test::run_stoq(env, {"iocextract", "-F", eml});
   ASSERT_EQ(result.exit_code, 0) << result.describe();

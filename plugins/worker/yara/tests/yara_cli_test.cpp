@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "run_cli.hpp"
+#include "stoq/testing.hpp"
 #include "yara_test_util.hpp"
 
 namespace {
@@ -40,7 +41,7 @@ TEST(YaraCli, DocumentHasThe102ShapeAndOrder) {
 
 TEST(YaraCli, TheSharedTestExeWithTheShippedRules) {
   std::string exe = (yara_test::shared_dir() / "corpus" / "strelka-fixtures" / "test.exe").string();
-  if (!std::filesystem::exists(exe)) GTEST_SKIP() << "shared corpus not present: " << exe;
+  if (!std::filesystem::exists(exe)) STOQ_MISSING("shared corpus not present: " << exe);
   StoqEnv env;
   CliResult result = stoq_test::run_stoq(env, {"yara", "-F", exe});
   ASSERT_EQ(result.exit_code, 0) << result.describe();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "stoq/template.hpp"
+#include "stoq/testing.hpp"
 #include "yara_test_util.hpp"
 
 namespace {
@@ -28,8 +29,7 @@ const fs::path kExample = yara_test::shared_dir() / "reference" / "stoq-1.0.2-ou
 const fs::path kStoqRules = yara_test::shared_dir() / "corpus" / "yara" / "stoq" / "dispatcher.yar";
 const fs::path kReversingLabs = yara_test::shared_dir() / "corpus" / "yara" / "reversinglabs";
 
-#define SKIP_WITHOUT(path) \
-  if (!fs::exists(path)) GTEST_SKIP() << "shared corpus not present: " << (path)
+#define SKIP_WITHOUT(path) STOQ_NEED_PATH(path)
 
 TEST(YaraCorpus, TestExeWithTheExampleRulesIsThe102Scan) {
   SKIP_WITHOUT(kTestExe);
