@@ -4,8 +4,8 @@
 // rendering per document, each printed as the stdout connector prints it. The
 // template's own folder is its template directory, so its includes resolve beside it.
 //
-// Exit status: 0; 1 when the template cannot be read or parsed, a document does not
-// render (the others still are), or the input is not JSON; 2 for bad arguments.
+// Exit status: 0; 1 when the template cannot be read or parsed, or a document is not
+// JSON or does not render (every other document still is); 2 for bad arguments.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
@@ -103,24 +103,26 @@ int cmd_render(const std::vector<std::string>& args_in) {
 
   std::size_t index = 0;
   bool failed = false;
-  try {
-    read_json_documents(*in, [&](Json& document) {
-      ++index;
-      std::string where = input_name + ", document " + std::to_string(index) + ": ";
-      try {
-        write_output(engine::render_results(*parsed, document));
-      } catch (const templating::TemplateError& e) {
-        report(where + engine::template_error_text(e, dir));
+  read_json_documents(
+      *in,
+      [&](Json& document) {
+        ++index;
+        std::string where = input_name + ", document " + std::to_string(index) + ": ";
+        try {
+          write_output(engine::render_results(*parsed, document));
+        } catch (const templating::TemplateError& e) {
+          report(where + engine::template_error_text(e, dir));
+          failed = true;
+        } catch (const std::exception& e) {
+          report(where + e.what());
+          failed = true;
+        }
+      },
+      [&](const std::string& problem) {
+        ++index;
+        report(input_name + ", " + problem);
         failed = true;
-      } catch (const std::exception& e) {
-        report(where + e.what());
-        failed = true;
-      }
-    });
-  } catch (const Error& e) {
-    report(input_name + ", " + e.what());
-    return 1;
-  }
+      });
   if (in->bad()) {
     report("cannot read " + input_name);
     return 1;

@@ -128,15 +128,62 @@ TEST_F(RenderCliTest, RenderErrorOfOneDocument) {
   EXPECT_TRUE(std::regex_search(result.err, located)) << result.describe();
 }
 
-TEST_F(RenderCliTest, InputThatIsNotJson) {
+// A document that is not JSON (1e999, invalid UTF-8, a syntax error, text between
+// documents, a last document cut short) is reported with its position and skipped:
+// every other document is rendered, and the exit status is 1.
+TEST_F(RenderCliTest, DocumentsThatAreNotJsonAreReportedAndSkipped) {
   std::string tpl = dir.write("t.tpl", "{{ results.n }}\n");
-  std::string docs = dir.write("docs.json", "{\"n\": 1}\nnot json\n");
+  std::string docs = dir.write("docs.json",
+                               "{\"n\": 1}\n"
+                               "{\"n\": 1e999}\n"
+                               "{\"n\": 3}\n"
+                               "{\"n\": \"\xc3\x28\"}\n"
+                               "{\"n\": 5}\n"
+                               "not json\n"
+                               "{\"n\": 8, }\n"
+                               "{\"n\": 9}\n"
+                               "{\"n\": 10");
   CliResult result = render({tpl, docs});
-  expect_error(result, 1, {"docs.json, document 2: "});
-  EXPECT_EQ(result.out, "1\n");  // what came before was rendered
-  std::string cut = dir.write("cut.json", "{\"n\": 1");
-  expect_error(render({tpl, cut}), 1, {"cut.json, document 1: "});
-  expect_error(render_stdin({tpl}, cut), 1, {"<stdin>, document 1: "});
+  EXPECT_EQ(result.exit_code, 1) << result.describe();
+  EXPECT_EQ(result.out, "1\n3\n5\n9\n");
+  expect_error(result, 1,
+               {"stoq render: error: " + dir.path("docs.json") +
+                    ", document 2, line 2, column 1: number overflow parsing '1e999'",
+                "docs.json, document 4, line 4, column ", "UTF-8", "docs.json, document 6, line 6, column 2: ",
+                "docs.json, document 7, line 6, column 5: ", "docs.json, document 8, line 7, column ",
+                "docs.json, document 10, line 9, column 1: the input ends inside this document"});
+  EXPECT_EQ(result.err_lines().size(), 6U) << result.describe();
+  EXPECT_FALSE(contains(result.err, "internal error")) << result.describe();
+  CliResult piped = render_stdin({tpl}, docs);
+  EXPECT_EQ(piped.exit_code, 1) << piped.describe();
+  EXPECT_EQ(piped.out, result.out);
+  EXPECT_TRUE(contains(piped.err, "<stdin>, document 2, line 2, column 1: number overflow")) << piped.describe();
+}
+
+// Documents nested 50,000 and 1,000,000 deep are read (without recursion); printing or
+// comparing them stops with the nesting error, and the next document is rendered.
+TEST_F(RenderCliTest, DeeplyNestedDocuments) {
+  for (std::size_t depth : {50'000U, 1'000'000U}) {
+    SCOPED_TRACE(depth);
+    std::string deep = std::string(depth, '[') + std::string(depth, ']');
+    std::string docs = dir.write("deep.json", deep + "\n[\"next\"]\n" + deep);
+    for (const char* source :
+         {"{{ results }}", "{{ results|string }}", "{{ results ~ '' }}", "{{ results|e }}", "{{ results|tojson }}",
+          "{{ results|pprint }}", "{{ [results, results]|sort }}", "{{ results == [results] }}"}) {
+      SCOPED_TRACE(source);
+      std::string tpl = dir.write("t.tpl", std::string(source) + "|{{ results|first }}\n");
+      CliResult result = render({tpl, docs});
+      EXPECT_EQ(result.exit_code, 1) << result.describe();
+      EXPECT_TRUE(contains(result.out, "|next\n")) << result.describe();
+      EXPECT_TRUE(contains(result.err, "document 1: ")) << result.describe();
+      EXPECT_TRUE(contains(result.err, "document 3: ")) << result.describe();
+      EXPECT_TRUE(contains(result.err, "value nested deeper than 500 levels")) << result.describe();
+    }
+    std::string length = dir.write("length.tpl", "{{ results|length }}\n");
+    CliResult counted = render({length, docs});
+    EXPECT_EQ(counted.exit_code, 0) << counted.describe();
+    EXPECT_EQ(counted.out, "1\n1\n1\n");
+  }
 }
 
 TEST_F(RenderCliTest, ArgumentsAndMissingFiles) {

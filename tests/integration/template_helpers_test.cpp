@@ -21,11 +21,20 @@ using stoq::Json;
 using stoq_test::contains;
 using stoq_test::TempDir;
 
-std::vector<Json> read_all(const std::string& text) {
+// The documents of `text`; `problems` (when given) receives the bad documents' reports.
+std::vector<Json> read_all(const std::string& text, std::vector<std::string>* problems = nullptr) {
   std::istringstream in(text);
   std::vector<Json> documents;
-  std::size_t count = stoq::cli::read_json_documents(in, [&](Json& document) { documents.push_back(document); });
-  EXPECT_EQ(count, documents.size());
+  std::vector<std::string> bad;
+  std::size_t count = stoq::cli::read_json_documents(
+      in, [&](Json& document) { documents.push_back(document); },
+      [&](const std::string& problem) { bad.push_back(problem); });
+  EXPECT_EQ(count, documents.size() + bad.size());
+  if (problems != nullptr) {
+    *problems = bad;
+  } else {
+    EXPECT_TRUE(bad.empty()) << bad.front();
+  }
   return documents;
 }
 
@@ -56,17 +65,46 @@ TEST(JsonDocumentStream, ReadsEveryLayoutStoqPrints) {
   EXPECT_EQ(read_all(R"({"z": 1, "a": 2})")[0].begin().key(), "z");
 }
 
-TEST(JsonDocumentStream, NamesTheDocumentThatIsNotJson) {
-  std::vector<Json> seen;
-  std::istringstream in("{\"a\": 1}\n{\"a\": }\n{\"a\": 3}");
-  std::string message = error_of([&] { stoq::cli::read_json_documents(in, [&](Json& d) { seen.push_back(d); }); });
-  EXPECT_EQ(message.rfind("document 2: ", 0), 0U) << message;
-  EXPECT_FALSE(contains(message, "[json.exception")) << message;
-  EXPECT_EQ(seen.size(), 1U);  // the first was handed over before the error
-  std::istringstream cut("{\"a\": [1, 2");
-  EXPECT_EQ(error_of([&] { stoq::cli::read_json_documents(cut, [](Json&) {}); }).rfind("document 1: ", 0), 0U);
-  std::istringstream text("hello");
-  EXPECT_EQ(error_of([&] { stoq::cli::read_json_documents(text, [](Json&) {}); }).rfind("document 1: ", 0), 0U);
+TEST(JsonDocumentStream, ABadDocumentIsReportedAndTheNextOnesAreRead) {
+  std::vector<std::string> problems;
+  std::vector<Json> seen = read_all(
+      "{\"a\": 1}\n"
+      "{\"a\": }\n"              // document 2: a syntax error
+      "{\"a\": 1e999}\n"         // 3: a number out of range
+      "{\"a\": \"\xff\xfe\"}\n"  // 4: invalid UTF-8
+      ", garbage {\"a\": 7}\n"   // 5 and 6: text between documents (7 is fine)
+      "[[[[[[[[]]]]]]]]\n"       // 8: nested, fine
+      "{\"a\": [1, 2",           // 9: cut short by the end of the input
+      &problems);
+  ASSERT_EQ(seen.size(), 3U);
+  EXPECT_EQ(seen[0]["a"], 1);
+  EXPECT_EQ(seen[1]["a"], 7);
+  EXPECT_EQ(seen[2].dump(), "[[[[[[[[]]]]]]]]");
+  ASSERT_EQ(problems.size(), 6U);
+  EXPECT_EQ(problems[0].rfind("document 2, line 2, column 7: ", 0), 0U) << problems[0];
+  EXPECT_EQ(problems[1], "document 3, line 3, column 1: number overflow parsing '1e999'");
+  EXPECT_EQ(problems[2].rfind("document 4, line 4, column ", 0), 0U) << problems[2];
+  EXPECT_TRUE(contains(problems[2], "UTF-8")) << problems[2];
+  EXPECT_EQ(problems[3].rfind("document 5, line 5, column 1: ", 0), 0U) << problems[3];
+  EXPECT_EQ(problems[4].rfind("document 6, line 5, column 3: ", 0), 0U) << problems[4];
+  EXPECT_EQ(problems[5], "document 9, line 7, column 1: the input ends inside this document (cut short?)");
+  for (const std::string& problem : problems) EXPECT_FALSE(contains(problem, "[json.exception")) << problem;
+  std::vector<std::string> cut;
+  EXPECT_TRUE(read_all("{\"a\": 1}\n{\"a\": [1, 2", &cut).size() == 1U);
+  ASSERT_EQ(cut.size(), 1U);
+  EXPECT_EQ(cut[0], "document 2, line 2, column 1: the input ends inside this document (cut short?)");
+  std::vector<std::string> text;
+  EXPECT_TRUE(read_all("hello", &text).empty());
+  ASSERT_EQ(text.size(), 1U);
+  EXPECT_EQ(text[0].rfind("document 1, line 1, column 1: ", 0), 0U) << text[0];
+}
+
+TEST(JsonDocumentStream, AnyDepthIsReadWithoutRecursion) {
+  const std::size_t depth = 1'000'000;
+  std::vector<Json> seen = read_all(std::string(depth, '[') + std::string(depth, ']') + "\n{\"a\": 2}");
+  ASSERT_EQ(seen.size(), 2U);
+  EXPECT_EQ(seen[1]["a"], 2);
+  seen.clear();  // frees the deep document: nlohmann::json's destructor does not recurse
 }
 
 TEST(TemplateErrorText, LocatesTheErrorByThePathOfItsFile) {

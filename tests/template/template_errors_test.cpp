@@ -294,6 +294,56 @@ TEST(TemplateLimits, ValueSizeIsBounded) {
   }));
 }
 
+// Nothing is clamped: a width or count over max_value_bytes is an error naming the limit,
+// raised before anything is allocated; under it, the result is exactly Jinja2's.
+TEST(TemplateLimits, HugeWidthsAndCountsAreErrorsNotClamps) {
+  Environment environment("", limited([](auto& l) { l.max_value_bytes = 1 << 20; }));
+  for (const char* source : {
+           "{{ 'x'|center(10**12) }}",
+           "{{ 'x'|center(2000000) }}",
+           "{{ 'a\nb'|indent(10**12) }}",
+           "{{ 'a\nb'|indent(2000000, true) }}",
+           "{{ 'x'.center(10**12) }}",
+           "{{ 'x'.ljust(2000000) }}",
+           "{{ 'x'.rjust(10**12, '-') }}",
+           "{{ '1'.zfill(10**12) }}",
+           "{{ '%1000000000d' % 1 }}",
+           "{{ '%2000000s' % 'x' }}",
+           "{{ '%*d' % (10**30, 1) }}",
+           "{{ '%-*d' % (2000000, 1) }}",
+           "{{ '%.2000000f' % 1.5 }}",
+           "{{ '%.1000000000d' % 1 }}",
+           "{{ '%1000000000d'|format(1) }}",
+           "{{ [1]|batch(10**12, 0)|list }}",
+           "{{ [1]|tojson(indent=10**12) }}",
+           "{{ [[1, 2], [3]]|tojson(indent=400000) }}",
+           "{{ range(10**12)|length }}",
+           "{{ 'x' * 10**12 }}",
+           "{% set big = [results] * 10000 %}{{ [big, big] }}",
+           "{% set big = [results] * 10000 %}{{ [big, big]|string|length }}",
+       }) {
+    SCOPED_TRACE(source);
+    std::string message;
+    EXPECT_TRUE(throws_stoq_error([&] { (void)render_source(environment, source); }, &message));
+    EXPECT_TRUE(message.find("max_value_bytes") != std::string::npos || message.find("max_steps") != std::string::npos)
+        << message;
+  }
+  // Under the limit: exact (the old clamps cut center at 2^20, indent at 2^16, tojson
+  // indents at 64 and float precision at 100 digits).
+  EXPECT_EQ(render_source(environment, "{{ 'x'|center(70001)|length }}"), "70001");
+  EXPECT_EQ(render_source(environment, "{{ 'a\nb'|indent(70000)|length }}"), "70003");
+  EXPECT_EQ(render_source(environment, "{{ [1]|tojson(indent=100)|length }}"), "105");
+  EXPECT_EQ(render_source(environment, "{{ [1]|tojson(indent=-2) }}"), "[\n1\n]");
+  EXPECT_EQ(render_source(environment, "{{ ('%.150f' % 0.5)|length }}"), "152");
+  EXPECT_EQ(render_source(environment, "{{ ('%.20f' % 1e300)|length }}"), "322");
+  EXPECT_EQ(render_source(environment, "{{ ('%300000d' % 1)|length }}"), "300000");
+  // Widths that allocate nothing are not limited, as in Jinja2.
+  EXPECT_EQ(render_source(environment, "{{ 'abc def'|truncate(10**30) }}|{{ 'abc def'|wordwrap(10**30) }}"),
+            "abc def|abc def");
+  EXPECT_EQ(render_source(environment, "{{ '%.1000000000s' % 'abc' }}"), "abc");
+  EXPECT_EQ(render_source(environment, "{{ [1, 2]|batch(0)|list }}"), "[[], [1, 2]]");
+}
+
 TEST(TemplateLimits, TemplateFileSizeIsBounded) {
   stoq::testing::TempDir dir("stoq-template-limits");
   dir.write("templates/big.tpl", std::string(4096, 'x'));

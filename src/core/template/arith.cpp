@@ -143,7 +143,7 @@ Value binary_op(std::string_view op, const Value& a, const Value& b, const Inter
   }
   if (op == "%") {
     if (a.is_string()) {
-      std::string out = percent_format(a.str(), b);
+      std::string out = percent_format(a.str(), b, interp.limits().max_value_bytes);
       interp.check_value_size(out.size());
       return Value::string(std::move(out));
     }

@@ -246,6 +246,9 @@ Value do_batch(Interpreter& in, const Value& v, CallArgs& args) {
   }
   if (!tmp.empty()) {
     if (!fill.is_none()) {
+      if (static_cast<std::int64_t>(tmp.size()) < linecount) {
+        in.check_value_size(bytes_for(static_cast<std::uint64_t>(linecount), sizeof(Value)));
+      }
       while (static_cast<std::int64_t>(tmp.size()) < linecount) {
         in.step();
         tmp.push_back(fill);

@@ -97,38 +97,58 @@ std::vector<std::u32string> wrap_line(const std::u32string& text, std::size_t wi
   return lines;
 }
 
-// pprint.pformat(value, width=80) with sorted dict keys.
-void pformat(std::string& out, const Value& v, std::size_t indent, std::size_t allowance) {
-  static thread_local int depth = 0;
-  struct Guard {
-    Guard() {
-      if (++depth > 500) {
-        --depth;
-        throw Error("maximum recursion depth exceeded in pprint");
-      }
-    }
-    ~Guard() { --depth; }
-    Guard(const Guard&) = delete;
-    Guard& operator=(const Guard&) = delete;
-  } guard;
-  std::string flat;
+std::vector<std::pair<Value, Value>> sorted_items(const Value& mapping) {
+  std::vector<std::pair<Value, Value>> items = mapping_items(mapping);
+  std::stable_sort(items.begin(), items.end(),
+                   [](const auto& x, const auto& y) { return compare(x.first, y.first) < 0; });
+  return items;
+}
+
+// pprint's one-line form (its _safe_repr): repr() with dict keys sorted.
+void flat_pformat(std::string& out, const Value& v) {
+  NestingLevel level;
   if (v.is_mapping()) {
-    std::vector<std::pair<Value, Value>> items = mapping_items(v);
-    std::stable_sort(items.begin(), items.end(),
-                     [](const auto& x, const auto& y) { return compare(x.first, y.first) < 0; });
-    flat = "{";
+    out += "{";
+    bool first = true;
+    for (const auto& [key, value] : sorted_items(v)) {
+      if (!first) out += ", ";
+      first = false;
+      append_repr(out, key);
+      out += ": ";
+      flat_pformat(out, value);
+    }
+    out += "}";
+    return;
+  }
+  if (v.is_list_like()) {
+    std::vector<Value> items = iterate(v);
+    bool tuple = is_tuple(v);
+    out += tuple ? "(" : "[";
     for (std::size_t i = 0; i < items.size(); ++i) {
-      if (i > 0) flat += ", ";
-      std::string key = repr(items[i].first);
-      std::string value;
-      pformat(value, items[i].second, 0, 0);
-      flat += key + ": " + value;
+      if (i > 0) out += ", ";
+      flat_pformat(out, items[i]);
     }
-    flat += "}";
-    if (cp_length(flat) + indent + allowance <= 80 || items.empty()) {
-      out += flat;
-      return;
-    }
+    if (tuple && items.size() == 1) out += ",";
+    out += tuple ? ")" : "]";
+    return;
+  }
+  append_repr(out, v);
+}
+
+// pprint.pformat(value, width=80) with sorted dict keys: a container whose one-line form
+// does not fit puts each item on a line of its own. Each level computes its one-line form
+// once, so the work is (depth x size), never exponential in the depth.
+void pformat(std::string& out, const Value& v, std::size_t indent, std::size_t allowance) {
+  NestingLevel level;
+  std::string flat;
+  flat_pformat(flat, v);
+  const bool container = v.is_mapping() || v.is_list_like();
+  if (!container || cp_length(flat) + indent + allowance <= 80 || iterate(v).empty()) {
+    out += flat;
+    return;
+  }
+  if (v.is_mapping()) {
+    std::vector<std::pair<Value, Value>> items = sorted_items(v);
     out += "{";
     for (std::size_t i = 0; i < items.size(); ++i) {
       if (i > 0) out += ",\n" + std::string(indent + 1, ' ');
@@ -139,32 +159,15 @@ void pformat(std::string& out, const Value& v, std::size_t indent, std::size_t a
     out += "}";
     return;
   }
-  if (v.is_list_like()) {
-    std::vector<Value> items = iterate(v);
-    bool tuple = is_tuple(v);
-    const char* open = tuple ? "(" : "[";
-    const char* close = tuple ? ")" : "]";
-    flat = open;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      if (i > 0) flat += ", ";
-      pformat(flat, items[i], 0, 0);
-    }
-    if (tuple && items.size() == 1) flat += ",";
-    flat += close;
-    if (cp_length(flat) + indent + allowance <= 80 || items.empty()) {
-      out += flat;
-      return;
-    }
-    out += open;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      if (i > 0) out += ",\n" + std::string(indent + 1, ' ');
-      pformat(out, items[i], indent + 1, i + 1 == items.size() ? allowance + 1 : 1);
-    }
-    if (tuple && items.size() == 1) out += ",";
-    out += close;
-    return;
+  std::vector<Value> items = iterate(v);
+  bool tuple = is_tuple(v);
+  out += tuple ? "(" : "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ",\n" + std::string(indent + 1, ' ');
+    pformat(out, items[i], indent + 1, i + 1 == items.size() ? allowance + 1 : 1);
   }
-  out += repr(v);
+  if (tuple && items.size() == 1) out += ",";
+  out += tuple ? ")" : "]";
 }
 
 }  // namespace
@@ -172,10 +175,15 @@ void pformat(std::string& out, const Value& v, std::size_t indent, std::size_t a
 Value do_indent(Interpreter& in, const Value& v, CallArgs& args) {
   Args a(args, "indent", {"width", "first", "blank"});
   Value width = a.get(0, Value::integer(4));
-  std::u32string indention =
-      width.is_string()
-          ? decode_utf8(width.str())
-          : std::u32string(static_cast<std::size_t>(std::clamp<std::int64_t>(width.as_int(), 0, 1 << 16)), U' ');
+  std::u32string indention;
+  if (width.is_string()) {
+    indention = decode_utf8(width.str());
+  } else {
+    // Jinja2: " " * width (nothing for a negative width).
+    std::int64_t spaces = std::max<std::int64_t>(int_arg(width, "indent width"), 0);
+    in.check_value_size(static_cast<std::size_t>(spaces));
+    indention.assign(static_cast<std::size_t>(spaces), U' ');
+  }
   bool first = truthy(a.get(1, Value::boolean(false)));
   bool blank = truthy(a.get(2, Value::boolean(false)));
   if (!v.is_string()) throw Error("'" + type_name(v) + "' object has no attribute 'splitlines'");
@@ -235,11 +243,11 @@ Value do_truncate(Interpreter& /*in*/, const Value& v, CallArgs& args) {
   if (leeway < 0) throw Error("expected leeway >= 0, got " + std::to_string(leeway));
   if (!v.is_string()) {
     // Jinja2 measures len(value) without converting: a short list comes back as it is.
-    if (length(v) <= max_length + leeway) return v;
+    if (static_cast<Int128>(length(v)) <= static_cast<Int128>(max_length) + leeway) return v;
     throw Error("can only truncate strings, not '" + type_name(v) + "'");
   }
   std::u32string s = decode_utf8(v.str());
-  if (static_cast<std::int64_t>(s.size()) <= max_length + leeway) return v;
+  if (static_cast<Int128>(s.size()) <= static_cast<Int128>(max_length) + leeway) return v;
   std::u32string head = s.substr(0, static_cast<std::size_t>(max_length) - end.size());
   if (!killwords) {
     std::size_t space = head.rfind(U' ');
@@ -248,13 +256,14 @@ Value do_truncate(Interpreter& /*in*/, const Value& v, CallArgs& args) {
   return Value::string(encode_utf8(head + end));
 }
 
-Value do_center(Interpreter& /*in*/, const Value& v, CallArgs& args) {
+Value do_center(Interpreter& in, const Value& v, CallArgs& args) {
   Args a(args, "center", {"width"});
-  std::int64_t width = std::min<std::int64_t>(a.get(0, Value::integer(80)).as_int(), 1 << 20);
+  std::int64_t width = int_arg(a.get(0, Value::integer(80)), "center width");
   std::string s = to_str(v);
   auto len = static_cast<std::int64_t>(cp_length(s));
   if (width <= len) return Value::string(s);
   std::int64_t pad = width - len;
+  in.check_value_size(static_cast<std::size_t>(pad) + s.size());
   std::int64_t left = pad / 2 + (pad & width & 1);
   return Value::string(std::string(static_cast<std::size_t>(left), ' ') + s +
                        std::string(static_cast<std::size_t>(pad - left), ' '));

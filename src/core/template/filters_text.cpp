@@ -316,7 +316,7 @@ Value do_format(Interpreter& in, const Value& v, CallArgs& args) {
   } else {
     params = Value::list(args.positional, ListKind::Tuple);
   }
-  std::string out = percent_format(text_of(v), params);
+  std::string out = percent_format(text_of(v), params, in.limits().max_value_bytes);
   in.check_value_size(out.size());
   return str_result(std::move(out));
 }
@@ -472,8 +472,9 @@ const FilterTable& text_filters() {
        [](Interpreter& in, const Value& v, CallArgs& args) {
          Args a(args, "tojson", {"indent"});
          Value indent = a.get(0, Value::none());
-         std::string out = json_dumps(
-             v, indent.is_none() ? -1 : static_cast<int>(std::clamp<std::int64_t>(indent.as_int(), 0, 64)), true);
+         // json.dumps: indent=None is one line, a negative indent is newlines without spaces.
+         std::int64_t spaces = indent.is_none() ? -1 : std::max<std::int64_t>(int_arg(indent, "tojson indent"), 0);
+         std::string out = json_dumps(v, spaces, true, in.limits().max_value_bytes);
          in.check_value_size(out.size());
          return str_result(std::move(out), true);
        }},

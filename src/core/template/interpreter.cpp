@@ -195,6 +195,7 @@ std::string Interpreter::render(const std::shared_ptr<const ParsedTemplate>& par
   root->context = vars_;
   std::string out;
   out_ = &out;
+  TextBudget budget(limits_.max_value_bytes);
   render_chain(parsed, root);
   return out;
 }
@@ -212,12 +213,7 @@ void Interpreter::step(std::uint64_t n) {
   }
 }
 
-void Interpreter::check_value_size(std::size_t bytes) const {
-  if (bytes > limits_.max_value_bytes) {
-    throw Error("a value built by the template exceeds " + std::to_string(limits_.max_value_bytes) +
-                " bytes (TemplateLimits::max_value_bytes)");
-  }
-}
+void Interpreter::check_value_size(std::size_t bytes) const { check_value_bytes(bytes, limits_.max_value_bytes); }
 
 void Interpreter::write(std::string_view text) {
   if (out_ == &discard_) return;

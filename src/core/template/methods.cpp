@@ -11,14 +11,16 @@ namespace {
 
 // ---- methods -------------------------------------------------------------------------
 
-Value str_pad(const Value& self, CallArgs& args, const char* fn, int where) {
+Value str_pad(const Interpreter& in, const Value& self, CallArgs& args, const char* fn, int where) {
   Args a(args, fn, {"width", "fillchar"});
   std::int64_t width = int_arg(a.get(0, Value()), "width");
   std::string fill = a.has(1) ? str_arg(a.get(1, Value()), "fillchar") : " ";
   if (cp_length(fill) != 1) throw Error("The fill character must be exactly one character long");
   auto len = static_cast<std::int64_t>(cp_length(self.str()));
   if (width <= len) return self;
-  if (width > (1 << 26)) throw Error("width too large");
+  const std::size_t padding = bytes_for(static_cast<std::uint64_t>(width - len), fill.size());
+  in.check_value_size(padding);  // first alone: the sum below cannot overflow
+  in.check_value_size(padding + self.str().size());
   std::int64_t pad = width - len;
   std::int64_t left = where < 0 ? 0 : where > 0 ? pad : pad / 2 + (pad & width & 1);
   std::string out;
@@ -285,16 +287,16 @@ const std::vector<std::pair<std::string_view, MethodFn>>& str_methods() {
        }},
       {"islower", [](Interpreter&, const Value& s, CallArgs&) { return Value::boolean(is_lower_str(s.str())); }},
       {"isupper", [](Interpreter&, const Value& s, CallArgs&) { return Value::boolean(is_upper_str(s.str())); }},
-      {"ljust", [](Interpreter&, const Value& s, CallArgs& args) { return str_pad(s, args, "ljust", -1); }},
-      {"rjust", [](Interpreter&, const Value& s, CallArgs& args) { return str_pad(s, args, "rjust", 1); }},
-      {"center", [](Interpreter&, const Value& s, CallArgs& args) { return str_pad(s, args, "center", 0); }},
+      {"ljust", [](Interpreter& in, const Value& s, CallArgs& args) { return str_pad(in, s, args, "ljust", -1); }},
+      {"rjust", [](Interpreter& in, const Value& s, CallArgs& args) { return str_pad(in, s, args, "rjust", 1); }},
+      {"center", [](Interpreter& in, const Value& s, CallArgs& args) { return str_pad(in, s, args, "center", 0); }},
       {"zfill",
-       [](Interpreter&, const Value& s, CallArgs& args) {
+       [](Interpreter& in, const Value& s, CallArgs& args) {
          Args a(args, "zfill", {"width"});
          std::int64_t width = int_arg(a.get(0, Value()), "width");
          auto len = static_cast<std::int64_t>(cp_length(s.str()));
          if (width <= len) return s;
-         if (width > (1 << 26)) throw Error("width too large");
+         in.check_value_size(static_cast<std::size_t>(width));
          std::string body(s.str());
          std::string sign;
          if (!body.empty() && (body[0] == '-' || body[0] == '+')) {

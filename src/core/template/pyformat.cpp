@@ -44,12 +44,12 @@ struct Spec {
   bool space = false;
   bool alt = false;
   bool zero = false;
-  int width = -1;
-  int precision = -1;
+  std::int64_t width = -1;
+  std::int64_t precision = -1;
 };
 
 std::string pad(std::string body, const Spec& spec, bool numeric) {
-  auto len = static_cast<int>(cp_length(body));
+  auto len = static_cast<std::int64_t>(cp_length(body));
   if (spec.width <= len) return body;
   auto fill = static_cast<std::size_t>(spec.width - len);
   if (spec.left) return body + std::string(fill, ' ');
@@ -104,7 +104,7 @@ std::string format_one(char type, const Spec& spec, const Value& v) {
       int base = type == 'x' || type == 'X' ? 16 : type == 'o' ? 8 : 10;
       std::string digits = int_to_string(n, base, type == 'X');
       if (n < 0) digits.erase(0, 1);
-      if (spec.precision > static_cast<int>(digits.size())) {
+      if (spec.precision > static_cast<std::int64_t>(digits.size())) {
         digits.insert(0, static_cast<std::size_t>(spec.precision) - digits.size(), '0');
       }
       std::string prefix;
@@ -121,7 +121,7 @@ std::string format_one(char type, const Spec& spec, const Value& v) {
     case 'G': {
       if (!v.is_number()) throw Error(std::string("must be real number, not ") + type_name(v));
       double x = v.as_double();
-      int precision = spec.precision < 0 ? 6 : std::min(spec.precision, 100);
+      int precision = spec.precision < 0 ? 6 : static_cast<int>(spec.precision);  // <= max_bytes
       std::string body;
       if (std::isnan(x) || std::isinf(x)) {
         body = std::isnan(x) ? "nan" : "inf";
@@ -136,9 +136,10 @@ std::string format_one(char type, const Spec& spec, const Value& v) {
           conv[4] = type;
           conv[5] = 0;
         }
-        char buf[512];
-        std::snprintf(buf, sizeof buf, conv, precision, std::fabs(x));
-        body = buf;
+        int size = std::snprintf(nullptr, 0, conv, precision, std::fabs(x));
+        body.assign(static_cast<std::size_t>(std::max(size, 0)) + 1, '\0');
+        std::snprintf(body.data(), body.size(), conv, precision, std::fabs(x));
+        body.pop_back();
       }
       return pad(sign_prefix(std::signbit(x) && !std::isnan(x), spec) + body, spec, !std::isinf(x) && !std::isnan(x));
     }
@@ -159,7 +160,7 @@ std::string format_one(char type, const Spec& spec, const Value& v) {
 
 }  // namespace
 
-std::string percent_format(std::string_view fmt, const Value& args) {
+std::string percent_format(std::string_view fmt, const Value& args, std::size_t max_bytes) {
   std::vector<Value> positional;
   bool tuple_args = is_tuple(args);
   if (tuple_args) {
@@ -209,16 +210,18 @@ std::string percent_format(std::string_view fmt, const Value& args) {
       else
         break;
     }
-    const auto number = [&](int& field) {
+    // A width or precision, saturated at INT64_MAX (far above any max_bytes).
+    const auto number = [&](std::int64_t& field) {
       if (i < fmt.size() && fmt[i] == '*') {
-        field = static_cast<int>(as_integer(take(), 'd'));
+        Int128 n = as_integer(take(), 'd');
+        field = n > INT64_MAX ? INT64_MAX : n < -INT64_MAX ? -INT64_MAX : static_cast<std::int64_t>(n);
         ++i;
         return;
       }
-      int n = 0;
+      std::int64_t n = 0;
       bool any = false;
       while (i < fmt.size() && fmt[i] >= '0' && fmt[i] <= '9') {
-        n = std::min(n * 10 + (fmt[i] - '0'), 1 << 20);
+        n = n > (INT64_MAX - 9) / 10 ? INT64_MAX : n * 10 + (fmt[i] - '0');
         ++i;
         any = true;
       }
@@ -241,7 +244,13 @@ std::string percent_format(std::string_view fmt, const Value& args) {
       out.push_back('%');
       continue;
     }
+    // Padding and numeric precision allocate what they ask for; %s's precision only cuts.
+    if (spec.width > 0) check_value_bytes(static_cast<std::size_t>(spec.width), max_bytes);
+    if (spec.precision > 0 && type != 's' && type != 'r' && type != 'a') {
+      check_value_bytes(static_cast<std::size_t>(spec.precision), max_bytes);
+    }
     out += format_one(type, spec, has_key ? keyed : (mapping ? args : take()));
+    check_value_bytes(out.size(), max_bytes);
     if (mapping && !has_key) used_mapping = true;
   }
   // Python skips this check when the argument is "mapping-like" (has __getitem__): lists too.
@@ -285,13 +294,24 @@ void dump_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-void newline(std::string& out, int indent, int level) {
-  out.push_back('\n');
-  out.append(static_cast<std::size_t>(indent) * static_cast<std::size_t>(level), ' ');
+// The text json.dumps is building, and the most it may grow to.
+struct JsonText {
+  std::string text;
+  std::size_t max_bytes;
+};
+
+void newline(JsonText& out, std::int64_t indent, int level) {
+  // indent <= max_bytes (checked by json_dumps) and level <= kMaxValueNesting: no overflow.
+  const auto spaces = static_cast<std::size_t>(indent) * static_cast<std::size_t>(level);
+  check_value_bytes(out.text.size() + 1 + spaces, out.max_bytes);
+  out.text.push_back('\n');
+  out.text.append(spaces, ' ');
 }
 
-void dump(std::string& out, const Value& v, int indent, int level) {
-  if (level > 512) throw Error("value nested too deeply for tojson");
+void dump(JsonText& json, const Value& v, std::int64_t indent, int level) {
+  NestingLevel nesting;
+  check_value_bytes(json.text.size(), json.max_bytes);
+  std::string& out = json.text;
   switch (v.kind()) {
     case Kind::None: out += "null"; return;
     case Kind::Bool: out += v.as_bool() ? "true" : "false"; return;
@@ -321,10 +341,10 @@ void dump(std::string& out, const Value& v, int indent, int level) {
       out.push_back('[');
       for (std::size_t i = 0; i < items.size(); ++i) {
         if (i > 0) out += indent >= 0 ? "," : ", ";
-        if (indent >= 0) newline(out, indent, level + 1);
-        dump(out, items[i], indent, level + 1);
+        if (indent >= 0) newline(json, indent, level + 1);
+        dump(json, items[i], indent, level + 1);
       }
-      if (indent >= 0) newline(out, indent, level);
+      if (indent >= 0) newline(json, indent, level);
       out.push_back(']');
       return;
     }
@@ -340,7 +360,7 @@ void dump(std::string& out, const Value& v, int indent, int level) {
       out.push_back('{');
       for (std::size_t i = 0; i < items.size(); ++i) {
         if (i > 0) out += indent >= 0 ? "," : ", ";
-        if (indent >= 0) newline(out, indent, level + 1);
+        if (indent >= 0) newline(json, indent, level + 1);
         const Value& key = items[i].first;
         if (key.is_string()) {
           dump_string(out, key.str());
@@ -354,9 +374,9 @@ void dump(std::string& out, const Value& v, int indent, int level) {
           throw Error("keys must be str, int, float, bool or None, not " + type_name(key));
         }
         out += ": ";
-        dump(out, items[i].second, indent, level + 1);
+        dump(json, items[i].second, indent, level + 1);
       }
-      if (indent >= 0) newline(out, indent, level);
+      if (indent >= 0) newline(json, indent, level);
       out.push_back('}');
       return;
     }
@@ -366,9 +386,12 @@ void dump(std::string& out, const Value& v, int indent, int level) {
 
 }  // namespace
 
-std::string json_dumps(const Value& v, int indent, bool html_safe) {
-  std::string out;
-  dump(out, v, indent, 0);
+std::string json_dumps(const Value& v, std::int64_t indent, bool html_safe, std::size_t max_bytes) {
+  if (indent > 0) check_value_bytes(static_cast<std::size_t>(indent), max_bytes);
+  JsonText json{std::string(), max_bytes};
+  dump(json, v, indent, 0);
+  check_value_bytes(json.text.size(), max_bytes);
+  std::string out = std::move(json.text);
   if (!html_safe) return out;
   std::string safe;
   safe.reserve(out.size());

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "stoq/error.hpp"
 #include "template/text.hpp"
@@ -218,24 +219,30 @@ void release_iteratively(Collect collect) {
   graveyard = nullptr;
 }
 
-// Python's recursion limits, for repr and comparisons of nested values.
-constexpr std::size_t kMaxValueRecursion = 500;
 thread_local std::vector<const void*> repr_active;  // containers being printed
-thread_local std::size_t compare_depth = 0;
-
-struct CompareDepth {
-  CompareDepth() {
-    if (++compare_depth > kMaxValueRecursion) {
-      --compare_depth;
-      throw Error("maximum recursion depth exceeded in comparison");
-    }
-  }
-  ~CompareDepth() { --compare_depth; }
-  CompareDepth(const CompareDepth&) = delete;
-  CompareDepth& operator=(const CompareDepth&) = delete;
-};
+thread_local std::size_t nesting_levels = 0;        // NestingLevel objects alive on this thread
+thread_local std::size_t text_budget = SIZE_MAX;    // set by TextBudget
 
 }  // namespace
+
+void check_value_bytes(std::size_t bytes, std::size_t limit) {
+  if (bytes > limit) {
+    throw Error("a value built by the template exceeds " + std::to_string(limit) +
+                " bytes (TemplateLimits::max_value_bytes)");
+  }
+}
+
+TextBudget::TextBudget(std::size_t max_bytes) : previous_(text_budget) { text_budget = max_bytes; }
+TextBudget::~TextBudget() { text_budget = previous_; }
+
+NestingLevel::NestingLevel() {
+  if (nesting_levels >= kMaxValueNesting) {
+    throw Error("value nested deeper than " + std::to_string(kMaxValueNesting) + " levels");
+  }
+  ++nesting_levels;
+}
+
+NestingLevel::~NestingLevel() { --nesting_levels; }
 
 ListData::~ListData() {
   release_iteratively([this](std::vector<std::shared_ptr<void>>& out) {
@@ -368,6 +375,7 @@ void append_sequence_repr(std::string& out, const Items& items, const char* open
     if (!first) out += ", ";
     first = false;
     append_repr(out, item);
+    check_value_bytes(out.size(), text_budget);
   }
   if (tuple && items.size() == 1) out += ",";
   out += close;
@@ -382,6 +390,7 @@ void append_mapping_repr(std::string& out, const Value& m) {
     append_repr(out, k);
     out += ": ";
     append_repr(out, v);
+    check_value_bytes(out.size(), text_budget);
   }
   out += "}";
 }
@@ -397,9 +406,6 @@ class ReprGuard {
     if (std::find(repr_active.begin(), repr_active.end(), id) != repr_active.end()) {
       recursive_ = true;
       return;
-    }
-    if (repr_active.size() >= kMaxValueRecursion) {
-      throw Error("maximum recursion depth exceeded while getting the repr of an object");
     }
     repr_active.push_back(id);
     pushed_ = true;
@@ -417,6 +423,8 @@ class ReprGuard {
 };
 
 void append_repr(std::string& out, const Value& v) {
+  std::optional<NestingLevel> level;
+  if (v.is(Kind::List) || v.is(Kind::Dict) || v.is(Kind::JsonArray) || v.is(Kind::JsonObject)) level.emplace();
   ReprGuard guard(v);
   if (guard.recursive()) {
     if (v.is(Kind::Dict)) {
@@ -519,7 +527,7 @@ std::string type_name(const Value& v) {
 
 bool equals(const Value& a, const Value& b) {
   if ((a.is(Kind::List) || a.is(Kind::Dict)) && a.kind() == b.kind() && a.identity() == b.identity()) return true;
-  CompareDepth depth;
+  NestingLevel level;
   if (a.is_number() && b.is_number()) {
     if (a.is(Kind::Float) || b.is(Kind::Float)) return a.as_double() == b.as_double();
     return a.as_wide() == b.as_wide();
@@ -555,7 +563,7 @@ bool equals(const Value& a, const Value& b) {
 }
 
 int compare(const Value& a, const Value& b) {
-  CompareDepth depth;
+  NestingLevel level;
   if (a.is_number() && b.is_number()) {
     if (a.is(Kind::Float) || b.is(Kind::Float)) {
       double x = a.as_double();

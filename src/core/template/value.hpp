@@ -164,6 +164,48 @@ struct DictData {
   void set(const Value& key, Value value);
 };
 
+/// Throws the error of a value built by a template longer than `limit` bytes
+/// (TemplateLimits::max_value_bytes); filters check a width or count with it before
+/// allocating.
+void check_value_bytes(std::size_t bytes, std::size_t limit);
+/// count * each, or SIZE_MAX when that overflows: the size to check before allocating.
+[[nodiscard]] inline std::size_t bytes_for(std::uint64_t count, std::size_t each) {
+  std::size_t bytes = 0;
+  return __builtin_mul_overflow(count, each, &bytes) ? SIZE_MAX : bytes;
+}
+
+/// While alive, str()/repr() of a container on this thread stops with the
+/// check_value_bytes error once its text passes max_bytes: a render sets it, so that a
+/// list of a million references to the results document cannot print into terabytes.
+class TextBudget {
+ public:
+  explicit TextBudget(std::size_t max_bytes);
+  ~TextBudget();
+  TextBudget(const TextBudget&) = delete;
+  TextBudget& operator=(const TextBudget&) = delete;
+
+ private:
+  std::size_t previous_;
+};
+
+// ---- nesting bound -----------------------------------------------------------------
+/// How deep the walks that recurse into a value may go: str()/repr() (printing, `~`,
+/// |string, |e, |join, `%`), ==/in/<, |sort, |unique, |groupby, tojson, pprint. Python stops
+/// such walks at its recursion limit (1000 frames, shared with Jinja2's own); 500 levels
+/// keep the stack they use to a few hundred KiB, under ASan too, on any thread.
+inline constexpr std::size_t kMaxValueNesting = 500;
+
+/// Held by each level of such a walk; walks that nest (repr inside a sort inside
+/// tojson...) share one count per thread, so the bound is on the stack, not per walk.
+/// Throws stoq::Error "value nested deeper than 500 levels" beyond kMaxValueNesting.
+class NestingLevel {
+ public:
+  NestingLevel();
+  ~NestingLevel();
+  NestingLevel(const NestingLevel&) = delete;
+  NestingLevel& operator=(const NestingLevel&) = delete;
+};
+
 // ---- Python semantics --------------------------------------------------------------
 /// A tuple (groupby's groups are tuples too).
 [[nodiscard]] bool is_tuple(const Value& v);

@@ -1,0 +1,1 @@
+{% set ns = namespace(l=[], t=()) %}{% for i in range(700) %}{% set ns.l = [ns.l] %}{% set ns.t = (ns.t,) %}{% endfor %}{{ ns.l|length }}{{ [ns.t, ns.t]|unique|list|length }}{{ ns.l == [ns.l] }}{{ ns.l }}

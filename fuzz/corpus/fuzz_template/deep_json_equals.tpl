@@ -1,0 +1,1 @@
+{{ results.deep == results.deep_twin }}{{ results.deep_map == results.deep_map_twin }}{{ results.deep in [results.deep_twin] }}

@@ -1,0 +1,1 @@
+{{ [results.deep, results.deep_twin]|sort }}{{ results.deep < results.deep_twin }}{{ [results.deep, results.deep_twin]|max }}

@@ -1,0 +1,1 @@
+{{ results.deep|length }} {{ results.deep|first|length }} {{ results.deep is sameas results.deep_twin }}

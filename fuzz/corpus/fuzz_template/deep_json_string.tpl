@@ -1,0 +1,1 @@
+{{ results.deep_map|string }}|{{ results.deep ~ '' }}|{{ results.deep|e }}

@@ -1,0 +1,1 @@
+{{ results.deep|tojson }}{{ results.deep_map|pprint }}{{ [results.deep]|join }}{{ '%s' % (results.deep,) }}

@@ -1,0 +1,1 @@
+{% set ns = namespace(l='x' * 100) %}{% for i in range(60) %}{% set ns.l = [ns.l] %}{% endfor %}{{ ns.l|pprint|length }}

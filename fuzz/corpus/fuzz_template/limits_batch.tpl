@@ -1,0 +1,1 @@
+{{ [1, 2]|batch(10**12, 0)|list }}{{ [1, 2]|batch(0)|list }}{{ [1]|slice(0)|list }}

@@ -1,0 +1,1 @@
+{{ 'abc'|truncate(10**30) }}{{ 'abc'|wordwrap(10**30) }}{{ range(10**12)|length }}{{ 'x' * 10**12 }}

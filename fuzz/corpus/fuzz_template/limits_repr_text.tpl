@@ -1,0 +1,1 @@
+{% set big = [results] * 1000 %}{{ big }}

@@ -1,0 +1,1 @@
+{{ results|tojson(indent=10**12) }}{{ results|tojson(indent=-3) }}{{ results.results|tojson(indent=100) }}
