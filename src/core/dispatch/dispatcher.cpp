@@ -6,6 +6,8 @@
 #include <unordered_map>
 
 #include "engine/host_services.hpp"
+#include "isolation/isolated_plugin.hpp"
+#include "isolation/watchdog.hpp"
 #include "lifecycle/results.hpp"
 
 namespace stoq::dispatch {
@@ -31,15 +33,28 @@ std::string join(const std::vector<Route>& routes) {
 
 std::string bytes_text(std::uint64_t bytes) { return std::to_string(bytes) + " bytes"; }
 
-// A routed plugin's children: one call, the category decides which.
+// A routed plugin's children: one call, the category decides which; in the plugin's
+// isolation helper when its policy asks for one.
 ExtractedList call_plugin(engine::PluginSet& plugins, const std::string& route, const Payload& payload,
-                          const Json& kwargs) {
+                          const Json& kwargs, const engine::PluginSet::Extraction& extraction) {
   auto colon = route.find(':');
   std::string category = route.substr(0, colon);
   std::string name = route.substr(colon + 1);
+  if (auto parsed = parse_category(category)) {
+    if (isolation::IsolatedPlugin* helper = plugins.helpers().find(*parsed, name)) {
+      return helper->extract(payload, kwargs, extraction.limits, extraction.child);
+    }
+  }
   if (category == "extractor") return plugins.get<Extractor>(name).extract(payload, kwargs);
   if (category == "carver") return plugins.get<Carver>(name).carve(payload, kwargs);
   return plugins.get<Decoder>(name).decode(payload, kwargs);
+}
+
+// The call_timeout the watchdog enforces on an in-process call of `route`.
+std::chrono::seconds watched_timeout(engine::PluginSet& plugins, const std::string& route) {
+  auto colon = route.find(':');
+  auto category = parse_category(route.substr(0, colon));
+  return category ? plugins.helpers().watched_timeout(*category, route.substr(colon + 1)) : std::chrono::seconds(0);
 }
 
 // Copies a child that arrived in memory into a spill file (mapped afterwards): the
@@ -121,12 +136,16 @@ void Dispatcher::run(const Payload& root, const Json& root_uuids, const Json& me
 
       ExtractedList children;
       auto started = Clock::now();
+      bool call_failed = false;
+      isolation::TimedCall timed(route.plugin, watched_timeout(plugins_, route.plugin), node.id);
       try {
-        children = call_plugin(plugins_, route.plugin, node.payload, kwargs);
+        children = call_plugin(plugins_, route.plugin, node.payload, kwargs, extraction);
       } catch (...) {
         errors.add(route.plugin, engine::current_exception_text(), node.id);
-        continue;
+        call_failed = true;
       }
+      timed.finish();  // an abandoned call's thread stops here (CallAbandoned)
+      if (call_failed) continue;
       if (Clock::now() - started > limits.extraction_timeout) {
         errors.add(kDispatch,
                    route.plugin + " ran past extraction_timeout (" +
@@ -186,6 +205,9 @@ void Dispatcher::run(const Payload& root, const Json& root_uuids, const Json& me
           seen.emplace(hashes.sha256, id);
           Json child_kwargs = message.is_object() ? message : Json::object();
           for (const auto& [key, value] : meta.items()) child_kwargs[key] = value;
+          isolation::TimedCall timed_scan("worker:" + context_.worker_name,
+                                          plugins_.helpers().watched_timeout(Category::Worker, context_.worker_name),
+                                          id);
           try {
             scan = worker_.scan(child.payload, child_kwargs);
             // As for the root: an array is one item per document, and a child has one
@@ -196,6 +218,7 @@ void Dispatcher::run(const Payload& root, const Json& root_uuids, const Json& me
           } catch (...) {
             errors.add("worker:" + context_.worker_name, engine::current_exception_text(), id);
           }
+          timed_scan.finish();
           if (lifecycle::nested_deeper_than(scan, lifecycle::kMaxResultDepth)) {
             errors.add("worker:" + context_.worker_name, "scan results nested too deep were dropped", id);
             scan = nullptr;

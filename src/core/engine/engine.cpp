@@ -1,67 +1,28 @@
 #include "engine/engine.hpp"
 
-#include <pthread.h>
-#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
-#include <ctime>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <functional>
 #include <latch>
+#include <memory>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "engine/host_services.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/plugin_set.hpp"
 #include "engine/run_state.hpp"
+#include "engine/signal_watcher.hpp"
+#include "isolation/watchdog.hpp"
 #include "stoq/error.hpp"
 
 namespace stoq::engine {
 namespace {
-
-// Blocks SIGINT/SIGTERM in every thread of the run and turns them into a stop
-// request from one dedicated thread; restores the mask when done.
-class SignalWatcher {
- public:
-  explicit SignalWatcher(RunState& state) : state_(state) {
-    sigemptyset(&signals_);
-    sigaddset(&signals_, SIGINT);
-    sigaddset(&signals_, SIGTERM);
-    sigaddset(&signals_, kWake);
-    pthread_sigmask(SIG_BLOCK, &signals_, &previous_);
-    ::signal(SIGPIPE, SIG_IGN);
-    thread_ = std::thread([this] { watch(); });
-  }
-  ~SignalWatcher() {
-    done_.store(true);
-    pthread_kill(thread_.native_handle(), kWake);  // end the wait now, not at the next tick
-    thread_.join();
-    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
-  }
-  SignalWatcher(const SignalWatcher&) = delete;
-  SignalWatcher& operator=(const SignalWatcher&) = delete;
-
- private:
-  void watch() {
-    const timespec tick{0, 100 * 1000 * 1000};
-    while (!done_.load()) {
-      int signal_number = sigtimedwait(&signals_, nullptr, &tick);
-      if (signal_number <= 0 || signal_number == kWake) continue;
-      spdlog::info("received {}: finishing in-flight payloads", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
-      state_.request_stop();
-      for (Envelope& left : state_.queue.abort()) {
-        if (left.ack) left.ack(false);
-      }
-    }
-  }
-
-  static constexpr int kWake = SIGUSR2;  // sent by the destructor only
-  RunState& state_;
-  sigset_t signals_{};
-  sigset_t previous_{};
-  std::atomic<bool> done_{false};
-  std::thread thread_;
-};
 
 unsigned thread_count(const RunState& state) {
   const RunSettings& settings = state.settings;
@@ -111,6 +72,36 @@ int run_without_source(RunState& state) {
   return state.unsaved > 0 ? 1 : 0;
 }
 
+// Starts `body` on a new thread and appends it to `threads` (whose capacity must allow
+// it); the reason when the system has no thread to give (RLIMIT_NPROC, address space),
+// "" when started. Not emplace_back: a std::thread whose start failed may hold a stale
+// id, and a vector that destroys it then calls std::terminate.
+template <typename Body>
+std::string start_thread(std::vector<std::thread>& threads, Body&& body) {
+  try {
+    std::thread started(std::forward<Body>(body));
+    threads.push_back(std::move(started));
+    return {};
+  } catch (const std::system_error& e) {
+    return e.what();
+  }
+}
+
+// Runs `stop` when the scope is left by an exception.
+class StopOnThrow {
+ public:
+  explicit StopOnThrow(std::function<void()> stop) : stop_(std::move(stop)) {}
+  ~StopOnThrow() {
+    if (std::uncaught_exceptions() > uncaught_) stop_();
+  }
+  StopOnThrow(const StopOnThrow&) = delete;
+  StopOnThrow& operator=(const StopOnThrow&) = delete;
+
+ private:
+  std::function<void()> stop_;
+  int uncaught_ = std::uncaught_exceptions();
+};
+
 int run_with_source(RunState& state) {
   unsigned workers = thread_count(state);
   PluginSet main_plugins(state);  // the source's: ingest() runs on this thread
@@ -122,48 +113,118 @@ int run_with_source(RunState& state) {
 
   std::vector<std::thread> threads;
   threads.reserve(workers);
-  for (unsigned i = 0; i < workers; ++i) {
-    threads.emplace_back([&] {
-      PluginSet plugins(state);
-      Pipeline pipeline(plugins);
-      bool ready = true;
-      try {
-        pipeline.activate_eagerly();
-      } catch (...) {
-        std::lock_guard lock(failure_mutex);
-        if (activation_failure.empty()) activation_failure = current_exception_text();
-        ready = false;
-      }
-      activated.count_down();
-      while (ready) {
-        std::optional<Envelope> envelope = state.queue.pop();
-        if (!envelope) break;
-        bool saved = false;
+  // One worker position: its first thread, or the replacement the watchdog starts when
+  // a call overran call_timeout (`inherited`: the message that call was processing).
+  std::vector<std::shared_ptr<isolation::WorkerSlot>> slots;
+  std::function<void(std::shared_ptr<isolation::WorkerSlot>, std::optional<isolation::Overrun>)> worker_body =
+      [&](std::shared_ptr<isolation::WorkerSlot> slot, std::optional<isolation::Overrun> inherited) {
+        // On the heap: a thread abandoned in a plugin call never destroys them (the call
+        // may still be running their code).
+        auto plugins = std::make_unique<PluginSet>(state);
+        auto pipeline = std::make_unique<Pipeline>(*plugins);
+        isolation::set_current_slot(slot.get());
+        bool ready = true;
         try {
-          saved = pipeline.process(envelope->message, true);
+          pipeline->activate_eagerly();
         } catch (...) {
-          spdlog::error("processing {} failed: {}", dump_json(envelope->message, -1), current_exception_text());
+          std::lock_guard lock(failure_mutex);
+          if (activation_failure.empty()) activation_failure = current_exception_text();
+          ready = false;
         }
-        if (!saved && !state.stopping()) ++state.unsaved;
-        if (envelope->ack) envelope->ack(saved);
-      }
-      drained.count_down();
-      while (!state.wait_for_stop(std::chrono::seconds(1))) {
-      }
-      plugins.shutdown();  // heartbeats end, plugins flush, on the thread that owns them
-    });
+        if (inherited) {
+          bool saved = ready && pipeline->save_overrun(*inherited);
+          if (!saved && !state.stopping()) ++state.unsaved;
+          if (inherited->ack) inherited->ack(saved);
+        } else {
+          activated.count_down();
+        }
+        try {
+          while (ready) {
+            std::optional<Envelope> envelope = state.queue.pop();
+            if (!envelope) break;
+            slot->begin_message(envelope->message, std::move(envelope->ack));
+            bool saved = false;
+            try {
+              saved = pipeline->process(envelope->message, true);
+            } catch (const isolation::CallAbandoned&) {
+              throw;
+            } catch (...) {
+              spdlog::error("processing {} failed: {}", dump_json(envelope->message, -1), current_exception_text());
+            }
+            if (!saved && !state.stopping()) ++state.unsaved;
+            if (Ack ack = slot->end_message()) ack(saved);
+          }
+        } catch (const isolation::CallAbandoned&) {
+          (void)pipeline.release();  // intentionally leaked, see above; the replacement
+          (void)plugins.release();   // thread counts this position down
+          return;
+        }
+        drained.count_down();
+        while (!state.wait_for_stop(std::chrono::seconds(1))) {
+        }
+        plugins->shutdown();  // heartbeats end, plugins flush, on the thread that owns them
+      };
+  for (unsigned i = 0; i < workers; ++i) {
+    slots.push_back(std::make_shared<isolation::WorkerSlot>());
+    std::string start_failure = start_thread(threads, [&worker_body, slot = slots.back()] { worker_body(slot, {}); });
+    if (!start_failure.empty()) {  // the threads that did start count for those that did not
+      activated.count_down(workers - i);
+      drained.count_down(workers - i);
+      if (threads.empty()) throw Error("cannot start a worker thread: " + start_failure);
+      spdlog::warn("only {} of {} worker threads could be started ({}): the run goes on with {}", i, workers,
+                   start_failure, i);
+      break;
+    }
   }
 
-  auto finish = [&] {
-    state.request_stop();
-    for (std::thread& thread : threads) thread.join();
+  // call_timeout without isolation: every 100 ms, a position whose call overran gets a
+  // fresh thread that saves that message's document; the stuck thread is detached.
+  std::atomic<bool> watching{true};
+  std::thread watchdog;
+  auto watch = [&] {
+    while (watching.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      for (std::size_t position = 0; position < threads.size(); ++position) {
+        std::optional<isolation::Overrun> overrun = slots[position]->check(std::chrono::steady_clock::now());
+        if (!overrun) continue;
+        isolation::count_abandoned_thread();
+        spdlog::warn("{} overran its call_timeout: its worker thread is abandoned and replaced", overrun->plugin);
+        threads[position].detach();
+        slots[position] = std::make_shared<isolation::WorkerSlot>();
+        Ack ack = overrun->ack;  // called here only if the replacement cannot start
+        try {
+          threads[position] = std::thread(worker_body, slots[position], std::move(overrun));
+        } catch (const std::system_error& e) {
+          spdlog::error("cannot start a replacement worker thread: {}", e.what());
+          if (ack) ack(false);
+          drained.count_down();
+        }
+      }
+    }
   };
+  auto finish = [&] {
+    watching.store(false);
+    if (watchdog.joinable()) watchdog.join();
+    state.request_stop();
+    for (std::thread& thread : threads) {
+      if (thread.joinable()) thread.join();
+    }
+  };
+  // Whatever throws from here on (a watchdog thread that cannot start, say), the workers
+  // are stopped and joined first: destroying a joinable std::thread calls std::terminate.
+  StopOnThrow stop_workers_on_throw{[&] {
+    for (Envelope& left : state.queue.abort()) {
+      if (left.ack) left.ack(false);
+    }
+    finish();
+  }};
   activated.wait();
   if (!activation_failure.empty()) {
     state.queue.abort();
     finish();
     throw Error(activation_failure);
   }
+  watchdog = std::thread(watch);
 
   std::string source_failure;
   try {
@@ -178,7 +239,9 @@ int run_with_source(RunState& state) {
   state.queue.close();
   drained.wait();
   finish();
+  state.wait_for_aborts();  // every ack has returned before the source is deactivated
   main_plugins.shutdown();
+  state.failure_log.flush();  // the suppressed counts before the verdict
   if (!source_failure.empty()) {
     spdlog::error("source {}: {}", state.settings.source, source_failure);
     return 1;
@@ -190,13 +253,41 @@ int run_with_source(RunState& state) {
   return 0;
 }
 
+// The exit status the run earned (README "Exit status"): a stop for a reader gone beats
+// what happened before it; --fail-on-errors adds 3 when all was saved but with errors.
+int final_exit_status(const RunState& state, int run_status) {
+  if (state.stop_cause() == StopCause::OutputClosed) return exit_status::kOutputClosed;
+  if (run_status != exit_status::kOk) return run_status;
+  if (state.settings.fail_on_errors && state.counters.with_errors.load() > 0) return exit_status::kPayloadErrors;
+  return exit_status::kOk;
+}
+
 }  // namespace
 
 int run_worker(const CoreConfig& config, const RunSettings& settings, loader::Catalog& catalog) {
+  const auto started = std::chrono::steady_clock::now();
   RunState state(config, settings, catalog);
   check_plugins_exist(state);
-  SignalWatcher signals(state);
-  return settings.source.empty() ? run_without_source(state) : run_with_source(state);
+  auto report = [&](const std::string& ending) {
+    std::string line = summary_line(state.counters, std::chrono::steady_clock::now() - started, ending);
+    std::fprintf(stderr, "%s\n", line.c_str());
+  };
+  SignalWatcher signals(state, report);
+  int status = settings.source.empty() ? run_without_source(state) : run_with_source(state);
+  state.failure_log.flush();
+  std::string ending;
+  if (state.stop_cause() == StopCause::OutputClosed) {
+    spdlog::error("stdout was closed by the program reading it: the run stopped (exit status {})",
+                  exit_status::kOutputClosed);
+    ending = ", stopped: stdout closed";
+  } else if (signals.stop_signal() != 0) {
+    ending = ", stopped by " + signal_name(signals.stop_signal());
+  }
+  report(ending);
+  // A thread abandoned in a plugin call (call_timeout) may still run plugin code: end
+  // the process here, before plugins are unloaded (isolation/watchdog.hpp).
+  isolation::exit_if_threads_were_abandoned(final_exit_status(state, status));
+  return final_exit_status(state, status);
 }
 
 }  // namespace stoq::engine

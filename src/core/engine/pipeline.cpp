@@ -6,8 +6,12 @@
 
 #include "dispatch/dispatcher.hpp"
 #include "engine/host_services.hpp"
+#include "isolation/isolated_plugin.hpp"
+#include "isolation/watchdog.hpp"
 #include "lifecycle/results.hpp"
 #include "lifecycle/tlp.hpp"
+#include "sdk/mapping_guard.hpp"
+#include "sdk/output.hpp"
 
 namespace stoq::engine {
 namespace {
@@ -47,13 +51,48 @@ Pipeline::Pipeline(PluginSet& plugins) : plugins_(plugins), state_(plugins.state
 
 void Pipeline::activate_eagerly() {
   const RunSettings& settings = state_.settings;
-  worker_ = &plugins_.get<Worker>(settings.worker);
+  if (isolation::IsolatedPlugin* helper = plugins_.helpers().find(Category::Worker, settings.worker)) {
+    helper->start();  // an activation failure stops the run, as in-process
+    isolated_worker_ = std::make_unique<isolation::IsolatedWorker>(*helper);
+    worker_ = isolated_worker_.get();
+  } else {
+    worker_ = &plugins_.get<Worker>(settings.worker);
+  }
   if (saveresults_ && !settings.output_connector.empty()) plugins_.get<Connector>(settings.output_connector);
   if (!settings.archive_connector.empty()) plugins_.get<Connector>(settings.archive_connector);
   if (!settings.decorator.empty()) plugins_.get<Decorator>(settings.decorator);
 }
 
 bool Pipeline::process(const Json& message, bool has_source) {
+  outcome_ = {};
+  ++state_.counters.payloads;
+  bool saved = false;
+  try {
+    saved = run_steps(message, has_source);
+  } catch (...) {
+    count_outcome(false);
+    throw;
+  }
+  count_outcome(saved);
+  // The reader of stdout is gone: every later document would fail the same way. Stop
+  // now, once, instead of one error per payload (whichever plugin wrote to stdout).
+  if (output::stdout_closed_by_reader() && state_.stop_cause() == StopCause::None) {
+    state_.abort_run(StopCause::OutputClosed);
+  }
+  return saved;
+}
+
+void Pipeline::count_outcome(bool saved) {
+  RunCounters& counters = state_.counters;
+  if (outcome_.had_errors) ++counters.with_errors;
+  if (outcome_.skipped_by_tlp) {
+    ++counters.skipped_by_tlp;
+  } else if (saved) {
+    ++counters.saved;
+  }
+}
+
+bool Pipeline::run_steps(const Json& message, bool has_source) {
   const RunSettings& settings = state_.settings;
   if (worker_ == nullptr) activate_eagerly();
   std::string tlp = text_field(message, "tlp");
@@ -63,7 +102,19 @@ bool Pipeline::process(const Json& message, bool has_source) {
   Work work{message, {}, Json::object(), {}, false};
   if (has_source) fetch(work);
   if (!work.payload.is_none()) archive_and_hash(work);
+  if (isolation::WorkerSlot* slot = isolation::current_slot()) {  // for the document of an overrun
+    slot->set_known(work.entry, work.payload.is_none() ? std::nullopt : std::optional(work.payload.size()), tlp);
+  }
   std::optional<Json> items = scan(work);
+  // A mapped file that shrank while it was read (sdk/mapping_guard.hpp): said once, after the scan or dispatch.
+  bool shrink_reported = false;
+  auto report_shrink = [&](Errors& errors) {
+    if (shrink_reported || work.payload.is_none()) return;
+    auto text = mapping_guard::shrunk_file_error(work.payload.bytes().data(), text_field(message, "path"));
+    if (text) errors.add("connector:" + text_field(message, "archive"), *text);
+    shrink_reported = text.has_value();
+  };
+  report_shrink(work.errors);
   if (!items) return true;  // the worker handled output itself
   // Errors always reach the connector, in a document of their own if need be: nothing is lost silently.
   if (items->empty() && !work.errors.list.empty()) items->push_back(nullptr);
@@ -89,6 +140,7 @@ bool Pipeline::process(const Json& message, bool has_source) {
       dispatch::DispatchContext context{*state_.dispatch_rules, state_.dispatch_limits, state_.spill_dir(),
                                         settings.worker,        hashpayload_,           settings.archive_connector};
       dispatch::Dispatcher(plugins_, *worker_, context).run(work.payload, uuids, message, document, document_errors);
+      report_shrink(document_errors);
     }
     all_saved = save(std::move(document), root_sha1, document_errors) && all_saved;
   }
@@ -101,6 +153,7 @@ bool Pipeline::admit(const Json& message, const std::string& tlp) {
     return false;
   }
   if (lifecycle::tlp_allows(max_tlp_, tlp)) return true;
+  outcome_.skipped_by_tlp = true;
   spdlog::info("{}: skipping {} (tlp {} is below max_tlp {})", state_.settings.worker, text_field(message, "path"), tlp,
                max_tlp_);
   return false;
@@ -163,11 +216,14 @@ void Pipeline::archive_and_hash(Work& work) {
 std::optional<Json> Pipeline::scan(Work& work) {
   Json scanned;
   if (!work.fetch_failed) {
+    const std::string& worker = state_.settings.worker;
+    isolation::TimedCall timed("worker:" + worker, plugins_.helpers().watched_timeout(Category::Worker, worker));
     try {
       scanned = worker_->scan(work.payload, work.message);
     } catch (...) {
-      work.errors.add("worker:" + state_.settings.worker, current_exception_text());
+      work.errors.add("worker:" + worker, current_exception_text());
     }
+    timed.finish();  // an abandoned call's thread stops here (CallAbandoned)
   }
   if (lifecycle::nested_deeper_than(scanned, lifecycle::kMaxResultDepth)) {
     work.errors.add(
@@ -184,6 +240,8 @@ std::optional<Json> Pipeline::scan(Work& work) {
 
 bool Pipeline::save(Json document, const std::string& root_sha1, Errors& errors) {
   const RunSettings& settings = state_.settings;
+  // Every failure is seen on the console and in the log, not only in the results.
+  log_plugin_failures(errors.list, document, state_.failure_log);
   if (!settings.decorator.empty()) {
     Json with_errors = document;
     if (!errors.list.empty()) with_errors["errors"] = errors.list;
@@ -196,6 +254,7 @@ bool Pipeline::save(Json document, const std::string& root_sha1, Errors& errors)
       errors.list = Json::array();  // now inside the decorated document
     } catch (...) {
       errors.add("decorator:" + settings.decorator, current_exception_text());
+      log_plugin_failures(Json::array({errors.list.back()}), document, state_.failure_log);
     }
   }
   if (!errors.list.empty()) {
@@ -203,6 +262,10 @@ bool Pipeline::save(Json document, const std::string& root_sha1, Errors& errors)
     if (!list.is_array()) list = Json::array();
     for (Json& error : errors.list) list.push_back(std::move(error));
   }
+  if (auto list = document.find("errors"); document.is_object() && list != document.end() && !list->empty()) {
+    outcome_.had_errors = true;
+  }
+  const std::string payload = payload_name(document, Json::object());  // for messages
   if (!saveresults_ || settings.output_connector.empty()) return true;
 
   std::vector<Json> documents;
@@ -226,8 +289,10 @@ bool Pipeline::save(Json document, const std::string& root_sha1, Errors& errors)
         text = render_results(*output.parsed, saved);
       } catch (...) {
         std::string failure = current_exception_text();
-        spdlog::error("template {} failed on the results of {}: {} (saved as JSON instead)", output.name,
-                      root_sha1.empty() ? "a payload" : root_sha1, failure);
+        outcome_.had_errors = true;
+        state_.failure_log.log(logging::Level::Error, "template:" + output.name + '\x1f' + failure,
+                               logging::one_line("template " + output.name + " failed on the results of " + payload +
+                                                 ": " + failure + " (saved as JSON instead)"));
         if (settings.flatten) {
           add_error(one, "template:" + output.name, failure);
           saved = lifecycle::flatten(one, settings.delimiter);
@@ -239,12 +304,42 @@ bool Pipeline::save(Json document, const std::string& root_sha1, Errors& errors)
     try {
       connector.save(text ? Content::text(*text) : Content::results(saved), kwargs);
     } catch (...) {
-      spdlog::error("connector {} failed to save results of {}: {}", settings.output_connector,
-                    root_sha1.empty() ? "a payload" : root_sha1, current_exception_text());
+      std::string failure = current_exception_text();
+      // A reader gone (EPIPE) is reported once, at the end of the run (process() stops it).
+      if (!stoq::output::stdout_closed_by_reader()) {
+        std::string reason = failure.substr(failure.rfind(": ") == std::string::npos ? 0 : failure.rfind(": ") + 2);
+        state_.failure_log.log(logging::Level::Error, "connector:" + settings.output_connector + '\x1f' + reason,
+                               logging::one_line("connector " + settings.output_connector +
+                                                 " failed to save the results of " + payload + ": " + failure));
+      }
       return false;
     }
   }
   return true;
+}
+
+// The document of a message whose call overran call_timeout on another (abandoned)
+// thread: what was known before the call, and the error.
+bool Pipeline::save_overrun(const isolation::Overrun& overrun) {
+  const RunSettings& settings = state_.settings;
+  outcome_ = {};
+  Json uuids = Json::array();
+  if (auto it = overrun.message.find("uuid"); it != overrun.message.end() && (it->is_string() || it->is_array())) {
+    uuids = it->is_string() ? Json::array({*it}) : *it;
+  } else {
+    uuids.push_back(lifecycle::new_uuid());
+  }
+  std::string tlp = overrun.tlp;
+  if (tlp.empty()) tlp = settings.tlp.empty() ? state_.config.default_tlp : settings.tlp;
+  Json result = lifecycle::finish_entry(overrun.known_entry, nullptr, uuids, settings.worker, overrun.size,
+                                        overrun.message, settings.metadata);
+  Json document = lifecycle::make_document(std::move(result), settings.worker, tlp);
+  Errors errors;
+  errors.add(overrun.plugin, overrun.error, overrun.payload_id);
+  std::string root_sha1 = text_field(overrun.known_entry, "sha1");
+  bool saved = save(std::move(document), root_sha1, errors);
+  count_outcome(saved);
+  return saved;
 }
 
 }  // namespace stoq::engine

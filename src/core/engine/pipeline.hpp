@@ -5,11 +5,13 @@
 // Every plugin call is caught here: a failure becomes an `errors` entry.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "engine/error_list.hpp"
 #include "engine/plugin_set.hpp"
+#include "isolation/watchdog.hpp"
 #include "stoq/json.hpp"
 #include "stoq/template.hpp"
 
@@ -31,6 +33,10 @@ class Pipeline {
   /// Activates the plugins every message needs, so failures surface before ingest.
   void activate_eagerly();
 
+  /// Saves the document of a message whose plugin call overran call_timeout on an
+  /// abandoned thread (isolation/watchdog.hpp). Returns whether it was saved (ack).
+  bool save_overrun(const isolation::Overrun& overrun);
+
  private:
   using Errors = ErrorList;
   /// One message on its way through the steps below.
@@ -48,9 +54,20 @@ class Pipeline {
   /// the worker handled output itself.
   std::optional<Json> scan(Work& work);
   bool save(Json document, const std::string& root_sha1, Errors& errors);
+  /// process() without the counting.
+  bool run_steps(const Json& message, bool has_source);
+  /// Adds the message in hand to the run's counters (RunState::counters).
+  void count_outcome(bool saved);
+  /// What the steps learnt about the message in hand, for the counters.
+  struct Outcome {
+    bool skipped_by_tlp = false;
+    bool had_errors = false;
+  };
+  Outcome outcome_;
   PluginSet& plugins_;
   RunState& state_;
   Worker* worker_ = nullptr;
+  std::unique_ptr<Worker> isolated_worker_;  // worker_ when the worker runs in an isolation helper
   bool hashpayload_ = false;
   bool saveresults_ = false;
   std::string max_tlp_;

@@ -46,6 +46,7 @@ void PluginSet::shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   state_.request_stop();  // heartbeats loop until the run stops
+  helpers_.clear();       // isolation helpers end with their thread's plugins
   for (Instance& instance : instances_) {
     if (instance.heartbeat.joinable()) instance.heartbeat.join();
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/run_state.hpp"
+#include "isolation/helper_set.hpp"
 #include "loader/catalog.hpp"
 #include "stoq/plugin.hpp"
 
@@ -49,6 +50,8 @@ class PluginSet final : public Stoq {
   void set_extraction(Extraction extraction) { extraction_ = std::move(extraction); }
 
   [[nodiscard]] RunState& state() { return state_; }
+  /// This thread's isolation helpers and per-plugin call policies.
+  [[nodiscard]] isolation::HelperSet& helpers() { return helpers_; }
 
  private:
   Plugin& get_plugin(Category category, const std::string& name);
@@ -63,6 +66,7 @@ class PluginSet final : public Stoq {
   std::map<std::string, Plugin*> by_key_;
   bool shut_down_ = false;
   Extraction extraction_;
+  isolation::HelperSet helpers_{state_};
 };
 
 }  // namespace stoq::engine

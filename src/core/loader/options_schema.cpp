@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "config/values.hpp"
+#include "isolation/call_policy.hpp"
 #include "lifecycle/ratelimit.hpp"
 #include "lifecycle/tlp.hpp"
 #include "loader/catalog.hpp"
@@ -12,6 +13,10 @@
 
 namespace stoq::loader {
 namespace {
+
+// Whether extractors, carvers and decoders run isolated unless their .stoq or stoq.cfg
+// says otherwise: the measured cost per call decides (docs/architecture.md#isolation).
+constexpr const char* kRoutedIsolationDefault = "False";
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -53,6 +58,10 @@ void check_option_value(const std::string& name, const Json& value, const std::s
       !lifecycle::parse_ratelimit(value.get<std::string>())) {
     throw Error(where + ": ratelimit must be 'count/seconds' (e.g. 1/10), got '" + value.get<std::string>() + "'");
   }
+  if ((name == "call_timeout" || name == "memory_limit" || name == "cpu_limit") && value.get<std::int64_t>() < 0) {
+    throw Error(where + ": " + name + " must be 0 (no limit) or more, got " +
+                std::to_string(value.get<std::int64_t>()));
+  }
 }
 
 std::vector<OptionSchema> framework_options(Category category) {
@@ -72,6 +81,22 @@ std::vector<OptionSchema> framework_options(Category category) {
                        false});
     options.push_back({"ratelimit", STOQ_OPTION_STRING, "",
                        "Process at most count payloads per seconds, written count/seconds.", 0, false});
+  }
+  if (isolation::isolatable(category)) {
+    // Isolation and time limits (isolation/call_policy.hpp, docs/configuration.md). Not
+    // `timeout`: plugins (yara) and original .stoq files (clamav, fluentd) use that name
+    // for their own settings.
+    bool routed = category != Category::Worker;
+    options.push_back({"isolation", STOQ_OPTION_BOOL, routed ? kRoutedIsolationDefault : "False",
+                       "Run this plugin's calls in a helper process, so a crash or hang costs one errors entry.", 0,
+                       false});
+    options.push_back({"call_timeout", STOQ_OPTION_INT, routed ? "300" : "0",
+                       "Seconds of wall time one call may take (0: no limit); an overrun is an errors entry.", 0,
+                       false});
+    options.push_back({"memory_limit", STOQ_OPTION_INT, "4294967296",
+                       "Bytes of address space of the isolation helper (0: no limit).", 0, false});
+    options.push_back(
+        {"cpu_limit", STOQ_OPTION_INT, "0", "Seconds of CPU time one isolated call may use (0: no limit).", 0, false});
   }
   if (category == Category::Source) {
     options.push_back({"multiprocess", STOQ_OPTION_BOOL, std::nullopt,

@@ -88,12 +88,27 @@ TEST(FrameworkOptions, Source) {
 }
 
 TEST(FrameworkOptions, OtherCategoriesOnlyVersions) {
-  for (Category category : {Category::Connector, Category::Reader, Category::Extractor, Category::Carver,
-                            Category::Decoder, Category::Decorator}) {
+  for (Category category : {Category::Connector, Category::Reader, Category::Decorator}) {
     auto schema = framework_options(category);
     ASSERT_EQ(schema.size(), 2u) << stoq::category_name(category);
     EXPECT_NE(find(schema, "min_stoq_version"), nullptr);
     EXPECT_NE(find(schema, "max_stoq_version"), nullptr);
+    EXPECT_TRUE(std::none_of(schema.begin(), schema.end(), [](const OptionSchema& o) { return o.required; }));
+  }
+}
+
+// Routed plugins (dispatch) get the isolation and time-limit options, none required, so
+// every original .stoq file still loads; a call may take 300 s unless the .stoq says otherwise.
+TEST(FrameworkOptions, RoutedCategoriesAlsoGetIsolationAndTimeLimits) {
+  for (Category category : {Category::Extractor, Category::Carver, Category::Decoder}) {
+    auto schema = framework_options(category);
+    ASSERT_EQ(schema.size(), 6u) << stoq::category_name(category);
+    for (const char* name : {"min_stoq_version", "max_stoq_version", "isolation", "memory_limit", "cpu_limit"}) {
+      EXPECT_NE(find(schema, name), nullptr) << name;
+    }
+    const OptionSchema* timeout = find(schema, "call_timeout");
+    ASSERT_NE(timeout, nullptr);
+    EXPECT_EQ(timeout->default_value, "300");
     EXPECT_TRUE(std::none_of(schema.begin(), schema.end(), [](const OptionSchema& o) { return o.required; }));
   }
 }
