@@ -45,6 +45,10 @@ std::vector<Source> sources_of(const fs::path& path) {
   std::error_code error;
   fs::file_status status = fs::status(path, error);
   if (error || !fs::exists(status)) throw Error("yararules: " + path.string() + " does not exist");
+  // Only regular files are opened: a FIFO (or a device) would block open() for ever.
+  if (!fs::is_directory(status) && !fs::is_regular_file(status)) {
+    throw Error("yararules: " + path.string() + " is not a regular file or a directory");
+  }
   if (!fs::is_directory(status)) return {{path, "default"}};
   std::vector<Source> sources;
   auto options = fs::directory_options::follow_directory_symlink | fs::directory_options::skip_permission_denied;

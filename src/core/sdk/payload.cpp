@@ -8,11 +8,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <climits>
 #include <cstring>
+#include <optional>
 
 #include "sdk/hashing.hpp"
+#include "sdk/mapping_guard.hpp"
 #include "stoq/error.hpp"
 
 namespace stoq {
@@ -74,11 +78,89 @@ struct FileDescriptor {
   FileDescriptor(const FileDescriptor&) = delete;
   FileDescriptor& operator=(const FileDescriptor&) = delete;
   ~FileDescriptor() {
-    if (fd >= 0) ::close(fd);
+    if (fd >= 0) ::close(fd);  // AT_FDCWD is negative: never closed
   }
 };
 
 std::string errno_text() { return std::strerror(errno); }
+
+// A read-only mapping of a whole file, registered with the SIGBUS guard for as long as
+// it exists: if the file shrinks while it is read, the missing pages read as zeros
+// (mapping_guard.hpp) instead of killing the process.
+class FileMapping {
+ public:
+  FileMapping(void* address, std::size_t length) : address_(address), length_(length) {
+    guard_.emplace(address, length);
+  }
+  ~FileMapping() {
+    guard_.reset();  // unregistered first: the address range may be reused once unmapped
+    ::munmap(address_, length_);
+  }
+  FileMapping(const FileMapping&) = delete;
+  FileMapping& operator=(const FileMapping&) = delete;
+
+ private:
+  void* address_;
+  std::size_t length_;
+  std::optional<mapping_guard::GuardedRange> guard_;
+};
+
+std::string not_regular(const std::string& path, mode_t mode) {
+  const char* kind = S_ISDIR(mode)    ? "a directory"
+                     : S_ISFIFO(mode) ? "a FIFO"
+                     : S_ISSOCK(mode) ? "a socket"
+                     : S_ISCHR(mode)  ? "a character device"
+                     : S_ISBLK(mode)  ? "a block device"
+                                      : "not a file";
+  return "not a regular file: " + path + " (" + kind + ", skipped)";
+}
+
+// open() refuses paths of PATH_MAX bytes or more, which a deep tree's files have (the
+// filedir walk reaches them with openat): the directories are opened one at a time.
+// Returns the parent directory's descriptor and sets `name` to the last component.
+int open_parent_of_long_path(const std::string& path, std::string& name) {
+  std::size_t last_slash = path.rfind('/');
+  if (last_slash == std::string::npos) return AT_FDCWD;
+  int directory = ::open(path[0] == '/' ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  for (std::size_t start = path[0] == '/' ? 1 : 0; directory >= 0 && start < last_slash;) {
+    std::size_t end = std::min(path.find('/', start), last_slash);
+    std::string component = path.substr(start, end - start);
+    start = end + 1;
+    if (component.empty()) continue;
+    int next = ::openat(directory, component.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    int saved = errno;
+    ::close(directory);
+    errno = saved;
+    directory = next;
+  }
+  if (directory < 0) throw Error("cannot open " + path + ": " + errno_text());
+  name = path.substr(last_slash + 1);
+  return directory;
+}
+
+std::string too_large(const std::string& path, const std::string& size, std::size_t max_size) {
+  return "file too large: " + path + " is " + size + " bytes, max_payload_size is " + std::to_string(max_size);
+}
+
+// Reads what the file holds until EOF, for files whose size the kernel reports as 0
+// (/proc, /sys and the like generate their content when read). Bounded by max_size.
+Payload read_to_end(int fd, const std::string& path, std::size_t max_size) {
+  Bytes data;
+  std::array<std::uint8_t, 64 * 1024> block{};
+  while (true) {
+    ssize_t got = ::read(fd, block.data(), block.size());
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw Error("cannot read " + path + ": " + errno_text());
+    }
+    if (got == 0) break;
+    if (static_cast<std::size_t>(got) > max_size - data.size()) {
+      throw Error(too_large(path, "more than " + std::to_string(max_size), max_size));
+    }
+    data.insert(data.end(), block.data(), block.data() + got);
+  }
+  return Payload(std::move(data));
+}
 
 }  // namespace
 
@@ -161,31 +243,33 @@ void Payload::release_pages(std::size_t offset, std::size_t length) const {
   std::uintptr_t first = (start + page - 1) / page * page;
   std::uintptr_t last = (to_the_end ? end + page - 1 : end) / page * page;
   if (offset == 0) first = start / page * page;  // a mapping starts on a page boundary
-  if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+  // The address as a pointer derived from the view's own (no integer-to-pointer cast).
+  auto shift = static_cast<std::ptrdiff_t>(first) - static_cast<std::ptrdiff_t>(start);
+  auto* first_page = const_cast<std::uint8_t*>(view_.data() + offset) + shift;
+  if (last > first) ::madvise(first_page, last - first, MADV_DONTNEED);
 }
 
 Payload read_file_payload(const std::string& path, std::size_t max_size) {
   // Never open what is not a regular file: opening a device can have effects of its own
   // (a watchdog arms, a tape rewinds). fstat() after open() closes the race with a swap.
+  std::string name = path;
+  FileDescriptor parent{path.size() >= PATH_MAX ? open_parent_of_long_path(path, name) : AT_FDCWD};
   struct stat status {};
-  if (::stat(path.c_str(), &status) != 0) throw Error("cannot open " + path + ": " + errno_text());
-  if (!S_ISREG(status.st_mode)) throw Error("not a regular file: " + path);
-  FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)};
+  if (::fstatat(parent.fd, name.c_str(), &status, 0) != 0) throw Error("cannot open " + path + ": " + errno_text());
+  if (!S_ISREG(status.st_mode)) throw Error(not_regular(path, status.st_mode));
+  FileDescriptor file{::openat(parent.fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)};
   if (file.fd < 0) throw Error("cannot open " + path + ": " + errno_text());
   if (::fstat(file.fd, &status) != 0) throw Error("cannot stat " + path + ": " + errno_text());
-  if (!S_ISREG(status.st_mode)) throw Error("not a regular file: " + path);
+  if (!S_ISREG(status.st_mode)) throw Error(not_regular(path, status.st_mode));
   auto size = static_cast<std::size_t>(status.st_size);
-  if (size > max_size) {
-    throw Error("file too large: " + path + " is " + std::to_string(size) + " bytes, max_payload_size is " +
-                std::to_string(max_size));
-  }
+  if (size > max_size) throw Error(too_large(path, std::to_string(size), max_size));
+  if (size == 0) return read_to_end(file.fd, path, max_size);
   constexpr std::size_t kMapThreshold = 256 * 1024;
   if (size >= kMapThreshold) {
     void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, file.fd, 0);
     if (address == MAP_FAILED) throw Error("cannot map " + path + ": " + errno_text());
     // The mapping lives exactly as long as the last copy of the payload.
-    std::shared_ptr<const void> mapping(address,
-                                        [size](const void* region) { ::munmap(const_cast<void*>(region), size); });
+    std::shared_ptr<const void> mapping = std::make_shared<const FileMapping>(address, size);
     Payload payload(std::move(mapping), ByteView(static_cast<const std::uint8_t*>(address), size));
     payload.mapped_ = true;
     return payload;
