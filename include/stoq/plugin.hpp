@@ -12,6 +12,21 @@
 //       atomically. stoq::write_output() does that for stdout.
 //   Sources run ingest() on the main thread, one instance per run.
 //
+// ACKS (the Ack a source passes to put())
+//   Each message's ack runs exactly once, and on one of these threads:
+//     * a worker thread, once the message's results were saved (true) or could not be
+//       saved (false); this is the usual case;
+//     * the thread that called put(), inside put(), with false, when the run is already
+//       stopping (the main thread for ingest(), or a thread the source started);
+//     * the signal-watcher thread, with false, for messages still queued when the first
+//       SIGINT/SIGTERM/SIGHUP arrives;
+//     * a worker thread, with false, for messages still queued when the run stops because
+//       the reader of stdout went away (EPIPE).
+//   So acks of different messages run concurrently with each other and with ingest():
+//   state they share is the source's to lock. Every ack has returned before the source's
+//   deactivate() is called. A message in flight when the process is ended at once (a
+//   second signal, kill -9) is never acknowledged: a queue source redelivers it.
+//
 // ERRORS
 //   Throw (stoq::Error for a message meant for users, any std::exception otherwise).
 //   The framework catches at the plugin boundary and records an entry in the results'
@@ -72,7 +87,8 @@ constexpr const char* category_name(Category category) {
 std::optional<Category> parse_category(std::string_view name);
 
 /// Called exactly once per message a source put: saved=true after its results were
-/// saved (acknowledge it), false when it was not processed (requeue it).
+/// saved (acknowledge it), false when it was not processed or its results could not
+/// be saved (requeue it). Which thread calls it: see ACKS at the top of this file.
 using Ack = std::function<void(bool saved)>;
 
 /// What the user asked for on the command line; sources read their input from it.
@@ -83,6 +99,7 @@ struct RunOptions {
   bool consume_errors = false;    // -E/--errors: consume <queue>-errors instead
   std::string archive_connector;  // -A/--archive
   std::string output_connector;   // -C/--connector
+  std::string outfile;            // -O/--outfile: where the output connector saves (empty: its default)
 };
 
 class Reader;
@@ -275,7 +292,8 @@ class Decorator : public Plugin {
 };
 
 /// Writes `text` (plus a newline) to stdout in one locked write, so documents from
-/// concurrent threads never interleave.
+/// concurrent threads never interleave. Throws stoq::Error when stdout cannot take it
+/// (disk full, closed, the reader went away): a document is never dropped silently.
 void write_output(std::string_view text);
 
 inline constexpr std::span<const stoq_option_spec> kNoOptions{};

@@ -48,7 +48,18 @@ int cmd_help() {
       "                                            (worker dir/templates/stdout.tpl)\n"
       "\n"
       "configuration: --config FILE, else $STOQ_HOME/stoq.cfg (STOQ_HOME defaults to ~/.stoq),\n"
-      "else built-in defaults; plugins built beside this executable are always found.\n",
+      "else built-in defaults; plugins built beside this executable are always found.\n"
+      "\n"
+      "signals: the first SIGINT/SIGTERM/SIGHUP finishes the payloads in flight; a second one\n"
+      "(or 30 s later) exits at once.\n"
+      "\n"
+      "exit status:\n"
+      "  0        every payload's results were saved (also after a stop by the first signal)\n"
+      "  1        some results could not be saved, the source failed, or an internal error\n"
+      "  2        bad option, config or plugin, found before any payload was processed\n"
+      "  3        --fail-on-errors: all saved, but some results document has an errors entry\n"
+      "  128+N    ended at once by a second signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP)\n"
+      "  141      the reader of stdout went away (| head): the run stopped\n",
       static_cast<int>(kVersion.size()), kVersion.data());
   return 0;
 }

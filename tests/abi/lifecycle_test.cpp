@@ -404,8 +404,10 @@ TEST_F(AckTest, EveryMessageIsAcknowledgedOnceAfterItsResultsWereSaved) {
 }
 
 TEST_F(AckTest, MessagesWhoseResultsCouldNotBeSavedAreNegativelyAcknowledged) {
-  std::string blocker = env.home().write("not-a-dir", "x");
-  OJson acks = run_and_read_acks({"-C", "file", "-O", blocker + "/sub"}, 1);
+  // -O is a writable folder (checked before the run), but where the connector must make
+  // the folder of the index (out/hash) there is a file: every save fails.
+  env.home().write("out/hash", "a file where the results folder should be");
+  OJson acks = run_and_read_acks({"-C", "file", "-O", env.home().path("out")}, 1);
   ASSERT_EQ(acks.size(), 3U) << acks.dump();
   for (const auto& [path, saved] : acks.items()) EXPECT_EQ(saved, false) << path;
 }

@@ -410,15 +410,13 @@ TEST_F(HashCliTest, RateLimitSpacesPayloads) {
   EXPECT_GE(elapsed, std::chrono::milliseconds(380)) << "3 payloads at 5/s are at least 2 x 200 ms apart";
 }
 
-TEST_F(HashCliTest, ArchiveConnectorThatCannotArchiveGivesAnErrorsEntry) {
+// A connector that cannot archive is refused before the first payload, not once per payload.
+TEST_F(HashCliTest, ArchiveConnectorThatCannotArchiveIsRefusedBeforeTheRun) {
   std::string input = env.home().write("in/fox.txt", kFox);
-  std::vector<OJson> docs = run_ok({"hash", "-F", input, "-A", "stdout"}, 1);
-  ASSERT_EQ(docs.size(), 1U);
-  const OJson& doc = docs[0];
-  ASSERT_TRUE(doc.contains("errors")) << doc.dump(2);
-  EXPECT_EQ(doc["errors"][0]["plugin"], "connector:stdout");
-  EXPECT_EQ(keys_of(doc["results"][0]), kEntryKeys) << "no ssdeep/content-type/conn_id when archiving failed";
-  expect_hashes(doc["results"][0], kFox);
+  CliResult result = stoq({"hash", "-F", input, "-A", "stdout"});
+  EXPECT_EQ(result.exit_code, 2) << result.describe();
+  EXPECT_EQ(result.out, "") << result.describe();
+  EXPECT_TRUE(contains(result.err, "-A stdout: stdout cannot archive payloads")) << result.describe();
 }
 
 TEST_F(HashCliTest, EmptyDirectoryPrintsNothing) {
@@ -441,13 +439,13 @@ TEST_F(HashCliTest, MoreFilesThanTheQueueHolds) {
 
 TEST_F(HashCliTest, FailedSaveIsLoggedWithThePath) {
   std::string input = env.home().write("in/fox.txt", kFox);
-  std::string blocker = env.home().write("blocker", "a file where a directory should be");
-  CliResult result = stoq({"hash", "-F", input, "-C", "file", "-O", blocker + "/sub"});
+  // -O is a writable folder (checked before the run), but its index folder (out/hash) is a file.
+  std::string blocker = env.home().write("out/hash", "a file where a directory should be");
+  CliResult result = stoq({"hash", "-F", input, "-C", "file", "-O", env.home().path("out")});
+  EXPECT_EQ(result.exit_code, 1) << result.describe();
   EXPECT_EQ(result.out, "") << result.describe();
-  EXPECT_TRUE(contains(result.err, "connector file")) << result.describe();
+  EXPECT_TRUE(contains(result.err, "connector file failed to save the results of " + input)) << result.describe();
   EXPECT_TRUE(contains(result.err, blocker)) << result.describe();
-  EXPECT_TRUE(contains(result.err, "2fd4e1c67a2d28fced849ee1bb76e7391b93eb12")) << "names the payload\n"
-                                                                                << result.describe();
 }
 
 // --plugin-opt name:option=value and stoq.cfg [name] sections reach any plugin.

@@ -1,6 +1,7 @@
-// Long-running stoq processes and signals: dirmon until SIGINT/SIGTERM, and a graceful
-// shutdown of a filedir run mid-way (in-flight payloads finish, every printed document
-// is whole, plugins are deactivated, exit 0). No fixed sleeps decide a result: every
+// Long-running stoq processes and signals: dirmon until SIGINT/SIGTERM, a graceful
+// shutdown of a filedir run mid-way by SIGINT/SIGTERM/SIGHUP (in-flight payloads finish,
+// every printed document is whole, plugins are deactivated, exit 0), and a second signal
+// that ends the process at once. No fixed sleeps decide a result: every
 // wait polls the process output against a deadline.
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "run_cli.hpp"
+#include "run_report.hpp"
 
 namespace {
 
@@ -43,7 +45,13 @@ std::unique_ptr<CliProcess> start(const StoqEnv& env, const std::vector<std::str
   return std::make_unique<CliProcess>(STOQ_CLI, env.args(args), options);
 }
 
-const char* signal_name(int signal_number) { return signal_number == SIGINT ? "SIGINT" : "SIGTERM"; }
+const char* signal_name(int signal_number) {
+  switch (signal_number) {
+    case SIGINT: return "SIGINT";
+    case SIGHUP: return "SIGHUP";
+    default: return "SIGTERM";
+  }
+}
 
 class DirmonTest : public ::testing::TestWithParam<int> {};
 
@@ -51,7 +59,7 @@ TEST_P(DirmonTest, QueuesNewFilesUntilSignalled) {
   const int signal_number = GetParam();
   StoqEnv env;
   std::string dir = env.home().mkdir("watched");
-  env.home().write("watched/before.txt", "present before the start: not queued");
+  env.home().write("watched/before.txt", "present before the start: queued (scan_existing)");
   auto process = start(env, {"hash", "-I", "dirmon", "-F", dir, "-M", "2"});
 
   // Probe until the monitor is live: files written before the watch exists are missed.
@@ -98,7 +106,7 @@ TEST_P(DirmonTest, QueuesNewFilesUntilSignalled) {
   }
   EXPECT_TRUE(names.count("renamed.txt"));
   EXPECT_TRUE(names.count("direct.txt"));
-  EXPECT_FALSE(names.count("before.txt")) << "files present at start are not queued";
+  EXPECT_TRUE(names.count("before.txt")) << "files present at start are queued (scan_existing = True)";
   EXPECT_FALSE(names.count(".hidden"));
   EXPECT_FALSE(names.count(".partial"));
 }
@@ -168,9 +176,44 @@ TEST_P(ShutdownTest, InFlightPayloadsFinishAndPluginsDeactivate) {
     saves += marker["saves"].get<int>();
   }
   EXPECT_EQ(saves, static_cast<int>(docs.size())) << "every save printed a whole document";
+  auto summary = stoq_test::summary_of(result.err);
+  ASSERT_TRUE(summary) << result.describe();
+  EXPECT_EQ(summary->saved, docs.size());
+  EXPECT_EQ(summary->ending, std::string(", stopped by ") + signal_name(signal_number));
 }
 
-INSTANTIATE_TEST_SUITE_P(Signals, ShutdownTest, ::testing::Values(SIGTERM, SIGINT),
+// A second signal while in-flight payloads finish ends the process at once: one line on
+// stderr, the summary, 128 + the signal's number; no document is printed in part.
+TEST(SecondSignalTest, ExitsAtOnceWithoutCuttingADocument) {
+  StoqEnv env({kTree});
+  env.home().mkdir("in");
+  for (int i = 0; i < 20; ++i) env.home().write("in/f" + std::to_string(100 + i), "payload " + std::to_string(i));
+  auto process = start(env, {"slow", "-F", env.home().path("in"), "-M", "2"});
+  bool first = process->wait_for(
+      [](const std::string& out, const std::string&) { return stoq_test::count_documents(out) > 0; }, 30s);
+  ASSERT_TRUE(first) << process->err();
+  // Both threads are in a 300 ms scan: the two signals arrive long before it ends. Which
+  // one the watcher takes first is the kernel's choice; the other ends the process.
+  auto signalled = Clock::now();
+  process->send(SIGTERM);
+  process->send(SIGINT);
+  CliResult result = process->finish(20s);
+  EXPECT_LT(Clock::now() - signalled, 2s) << "the second signal must not wait for in-flight payloads";
+  ASSERT_TRUE(result.exit_code == 128 + SIGINT || result.exit_code == 128 + SIGTERM) << result.describe();
+  const int last = result.exit_code - 128;
+  const std::string ending =
+      std::string(signal_name(last)) + " after " + signal_name(last == SIGINT ? SIGTERM : SIGINT);
+  EXPECT_TRUE(contains(result.err, "stoq: " + ending + ": exiting now")) << result.describe();
+  auto summary = stoq_test::summary_of(result.err);
+  ASSERT_TRUE(summary) << result.describe();
+  EXPECT_EQ(summary->ending, std::string(", ended at once by ") + signal_name(last));
+  std::string trailing;
+  std::vector<OJson> docs = stoq_test::parse_json_stream(result.out, &trailing);
+  EXPECT_EQ(trailing, "") << "a document was cut short";
+  EXPECT_LE(summary->saved, docs.size()) << "a document counted as saved was printed";
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, ShutdownTest, ::testing::Values(SIGTERM, SIGINT, SIGHUP),
                          [](const ::testing::TestParamInfo<int>& param) {
                            return std::string(signal_name(param.param));
                          });

@@ -5,17 +5,16 @@
 //
 // Every path component that comes from a results document or message is checked:
 // nothing is ever written outside results_dir, the -O target or archive_base.
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
+//
+// No file is ever seen half-written (new_file.hpp): results and archived payloads get
+// their name only once complete; a document appended to an -O file is one write, on a
+// line of its own. A failure (disk full, directory gone) throws: the payload is not
+// acknowledged and the run reports it.
 #include <ctime>
 #include <filesystem>
-#include <random>
 
+#include "new_file.hpp"
+#include "outfile.hpp"
 #include "stoq/plugin.hpp"
 
 namespace stoq::plugins::connector::file {
@@ -33,14 +32,6 @@ bool safe_component(std::string_view name) {
   return true;
 }
 
-std::string random_name() {
-  thread_local std::mt19937_64 generator{std::random_device{}()};
-  char text[33];
-  std::snprintf(text, sizeof(text), "%016llx%016llx", static_cast<unsigned long long>(generator()),
-                static_cast<unsigned long long>(generator()));
-  return text;
-}
-
 // The uuid that names a document's file: its own payload's (last of the chain).
 std::string document_name(const Json& document) {
   const Json* holder = &document;
@@ -56,27 +47,6 @@ std::string document_name(const Json& document) {
   return random_name();
 }
 
-void write_all(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    ssize_t written = ::write(fd, data.data(), data.size());
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      throw Error("cannot write " + path + ": " + std::strerror(errno));
-    }
-    data.remove_prefix(static_cast<std::size_t>(written));
-  }
-}
-
-struct Fd {
-  int fd;
-  explicit Fd(int descriptor) : fd(descriptor) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
 }  // namespace
 
 class FileConnector final : public Connector {
@@ -85,6 +55,7 @@ class FileConnector final : public Connector {
     compactly_ = options().get_bool("compactly");
     date_format_ = options().get_string("date_format");
     suffix_ = safe_component(stoq.config().filename_suffix) ? stoq.config().filename_suffix : "stoq";
+    if (stoq.run().output_connector == name() && !stoq.run().outfile.empty()) prepare_outfile(stoq.run().outfile);
     return true;
   }
 
@@ -97,24 +68,22 @@ class FileConnector final : public Connector {
     if (!safe_component(index)) throw Error("refusing index '" + index + "' as a directory name");
     std::string dir = (outfile.empty() ? stoq().config().results_dir : outfile) + "/" + index;
     if (kwargs.value("use_date", false)) dir += "/" + date_path();
-    if (dir != created_dir_) {  // one directory per index (and day): create it once, not per document
-      fs::create_directories(dir);
-      created_dir_ = dir;
-    }
     std::string base = payload.kind() == Content::Kind::Results ? document_name(payload.json()) : random_name();
-    for (int attempt = 0; attempt < 1000; ++attempt) {
-      std::string path = dir + "/" + base + (attempt == 0 ? "" : "-" + std::to_string(attempt)) + "." + suffix_;
-      Fd out{::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644)};
-      if (out.fd < 0) {
-        if (errno == EEXIST) continue;              // several documents of one payload share its uuid
-        if (errno == ENOENT) created_dir_.clear();  // removed under us: recreate next time
-        throw Error("cannot create " + path + ": " + std::strerror(errno));
-      }
-      text += '\n';
-      write_all(out.fd, text, path);
-      return path;
+    text += '\n';
+    auto name_for = [&](int attempt) {
+      return base + (attempt == 0 ? "" : "-" + std::to_string(attempt)) + "." + suffix_;
+    };
+    ensure_directory(dir);
+    try {
+      return publish_new_file(dir, name_for, text);
+    } catch (const Error&) {
+      std::error_code error;
+      if (fs::is_directory(dir, error)) throw;
+      // The directory was removed under us: make it again, once, rather than lose results.
+      created_dir_.clear();
+      ensure_directory(dir);
+      return publish_new_file(dir, name_for, text);
     }
-    throw Error("cannot find a free file name for " + base + " in " + dir);
   }
 
   Payload get_file(const Json& kwargs) override {
@@ -135,31 +104,32 @@ class FileConnector final : public Connector {
     if (sha1.empty()) sha1 = compute_hashes(payload.bytes()).sha1;
     fs::path path = stoq().hashpath(sha1);
     if (fs::exists(path)) return path.string();  // content-addressed: already archived
-    fs::create_directories(path.parent_path());
-    // Write beside the target and rename: a reader never sees a half-written archive.
-    fs::path partial = path.string() + "." + random_name() + ".partial";
-    {
-      Fd out{::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644)};
-      if (out.fd < 0) throw Error("cannot create " + partial.string() + ": " + std::strerror(errno));
-      try {
-        write_all(out.fd, payload.bytes().as_string_view(), partial.string());
-      } catch (...) {
-        ::unlink(partial.c_str());
-        throw;
-      }
+    std::error_code error;
+    fs::create_directories(path.parent_path(), error);
+    if (error) throw Error("cannot create the directory " + path.parent_path().string() + ": " + error.message());
+    // Content-addressed: if another thread or process archived it meanwhile, that copy is the same.
+    try {
+      return publish_new_file(
+          path.parent_path().string(), [&](int) { return path.filename().string(); }, payload.bytes().as_string_view(),
+          1);
+    } catch (const Error&) {
+      if (fs::exists(path)) return path.string();
+      throw;
     }
-    fs::rename(partial, path);
-    return path.string();
   }
 
-  Json append_line(const std::string& outfile, const Content& payload) {
-    std::string line = payload.serialize(-1) + "\n";
-    Fd out{::open(outfile.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC)};
-    if (out.fd < 0) throw Error("cannot append to " + outfile + ": " + std::strerror(errno));
-    ::flock(out.fd, LOCK_EX);  // one line per document, whole, even across processes
-    write_all(out.fd, line, outfile);
-    ::flock(out.fd, LOCK_UN);
+  static Json append_line(const std::string& outfile, const Content& payload) {
+    append_record(outfile, payload.serialize(-1) + "\n");
     return outfile;
+  }
+
+  // One results directory per index (and day): made sure of once, not per document.
+  void ensure_directory(const std::string& dir) {
+    if (dir == created_dir_) return;
+    std::error_code error;
+    fs::create_directories(dir, error);
+    if (error) throw Error("cannot create the directory " + dir + ": " + error.message());
+    created_dir_ = dir;
   }
 
   std::string date_path() const {

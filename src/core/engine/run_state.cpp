@@ -36,6 +36,7 @@ RunOptions make_run_options(const RunSettings& settings) {
   options.consume_errors = settings.consume_errors;
   options.archive_connector = settings.archive_connector;
   options.output_connector = settings.output_connector;
+  options.outfile = settings.outfile;
   return options;
 }
 
@@ -139,6 +140,18 @@ void RunState::request_stop() {
   }
   stop_cv_.notify_all();
 }
+
+void RunState::abort_run(StopCause cause) {
+  std::lock_guard lock(abort_mutex_);
+  StopCause none = StopCause::None;
+  stop_cause_.compare_exchange_strong(none, cause);
+  request_stop();
+  for (Envelope& left : queue.abort()) {
+    if (left.ack) left.ack(false);
+  }
+}
+
+void RunState::wait_for_aborts() { std::lock_guard lock(abort_mutex_); }
 
 bool RunState::wait_for_stop(std::chrono::steady_clock::duration timeout) {
   std::unique_lock lock(stop_mutex_);

@@ -14,6 +14,7 @@
 #include "dispatch/limits.hpp"
 #include "dispatch/rules.hpp"
 #include "engine/queue.hpp"
+#include "engine/run_report.hpp"
 #include "engine/settings.hpp"
 #include "lifecycle/ratelimit.hpp"
 #include "loader/catalog.hpp"
@@ -61,6 +62,9 @@ class RunState {
   [[nodiscard]] std::string spill_dir() const { return spill_ ? spill_->path() : config.temp_dir; }
   /// Messages whose results could not be saved (they were negatively acknowledged).
   std::atomic<std::uint64_t> unsaved{0};
+  /// The summary line's counts, and the rate-limited warnings for plugin failures.
+  RunCounters counters;
+  logging::RepeatLimiter failure_log;
 
   /// A plugin's options: its .stoq values, then stoq.cfg [name] overrides, then the
   /// command line's. Throws stoq::Error naming the source of a bad override.
@@ -68,6 +72,12 @@ class RunState {
 
   [[nodiscard]] bool stopping() const { return stopping_.load(std::memory_order_acquire); }
   void request_stop();
+  /// Stops now, for `cause` (the first one is kept): ingest ends, messages still queued
+  /// are acknowledged negatively on the calling thread, workers finish the one in hand.
+  void abort_run(StopCause cause);
+  /// Returns once no abort_run() is acknowledging messages (before the source's deactivate()).
+  void wait_for_aborts();
+  [[nodiscard]] StopCause stop_cause() const { return stop_cause_.load(); }
   /// Sleeps up to `timeout`; true as soon as stopping.
   bool wait_for_stop(std::chrono::steady_clock::duration timeout);
 
@@ -75,6 +85,8 @@ class RunState {
   void load_dispatch();
   std::unique_ptr<dispatch::SpillDirectory> spill_;
   std::atomic<bool> stopping_{false};
+  std::atomic<StopCause> stop_cause_{StopCause::None};
+  std::mutex abort_mutex_;
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;
 };

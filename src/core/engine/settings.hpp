@@ -34,6 +34,7 @@ struct RunSettings {
   unsigned max_processes = 0;                 // -M; 0: all cores
   std::optional<std::int64_t> max_recursion;  // -R
   std::optional<double> cron;                 // --cron seconds
+  bool fail_on_errors = false;                // --fail-on-errors: exit 3 when a document has `errors`
   /// Option overrides from the command line, by plugin name: option -> raw text
   /// (the worker's own flags, and --plugin-opt name:key=value for any plugin).
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> plugin_options;

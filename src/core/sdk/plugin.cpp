@@ -3,9 +3,6 @@
 // dynamic_cast on a plugin created inside a module works across dlopen.
 #include "stoq/plugin.hpp"
 
-#include <cstdio>
-#include <mutex>
-
 namespace stoq {
 
 std::optional<Category> parse_category(std::string_view name) {
@@ -47,14 +44,6 @@ std::string Content::serialize(int indent) const {
     case Kind::Binary: return std::string(bytes_.as_string_view());
   }
   return {};
-}
-
-void write_output(std::string_view text) {
-  static std::mutex stdout_mutex;
-  std::lock_guard lock(stdout_mutex);
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  std::fputc('\n', stdout);
-  std::fflush(stdout);
 }
 
 }  // namespace stoq

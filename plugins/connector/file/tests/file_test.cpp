@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "../new_file.hpp"
 #include "stoq/testing.hpp"
 
 namespace {
@@ -156,6 +159,116 @@ TEST_F(FileConnectorTest, GetFileHonoursSourceBaseTuple) {
   EXPECT_EQ(file.get_file(Json{{"path", inside}}).size(), 2U);
   EXPECT_THROW(file.get_file(Json{{"path", outside}}), stoq::Error);
   EXPECT_THROW(file.get_file(Json{{"path", dir.path() + "/allowed/../other/no.txt"}}), stoq::Error);
+}
+
+// --- Files never seen half-written (new_file.hpp) ----------------------------------------
+
+std::vector<std::string> names_in(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& item : fs::directory_iterator(dir)) names.push_back(item.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+class PublishNewFileTest : public ::testing::TestWithParam<stoq::plugins::connector::file::Staging> {};
+
+TEST_P(PublishNewFileTest, NamesOnlyCompleteFilesAndNeverReplacesOne) {
+  using stoq::plugins::connector::file::publish_new_file;
+  TempDir dir;
+  auto name_for = [](int attempt) { return "doc" + (attempt == 0 ? std::string() : "-" + std::to_string(attempt)); };
+  std::string first = publish_new_file(dir.path(), name_for, "first\n", 1000, GetParam());
+  std::string second = publish_new_file(dir.path(), name_for, "second\n", 1000, GetParam());
+  EXPECT_EQ(first, dir.path() + "/doc");
+  EXPECT_EQ(second, dir.path() + "/doc-1");
+  EXPECT_EQ(read_text(first), "first\n");
+  EXPECT_EQ(read_text(second), "second\n");
+  EXPECT_EQ(names_in(dir.path()), (std::vector<std::string>{"doc", "doc-1"})) << "no staging file is left";
+  mode_t umask_now = ::umask(0);
+  ::umask(umask_now);
+  EXPECT_EQ(static_cast<mode_t>(fs::status(first).permissions() & fs::perms::all), 0644 & ~umask_now)
+      << "O_TMPFILE files get the same mode as the others";
+}
+
+TEST_P(PublishNewFileTest, FailuresNameTheFileAndLeaveNothing) {
+  using stoq::plugins::connector::file::publish_new_file;
+  TempDir dir;
+  auto taken = [](int) { return std::string("taken"); };
+  dir.write("taken", "already here");
+  try {
+    publish_new_file(dir.path(), taken, "new", 3, GetParam());
+    FAIL() << "every name was taken";
+  } catch (const stoq::Error& e) {
+    EXPECT_NE(std::string(e.what()).find(dir.path() + "/taken"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read_text(dir.path() + "/taken"), "already here");
+  EXPECT_EQ(names_in(dir.path()), std::vector<std::string>{"taken"});
+  try {
+    publish_new_file(dir.path() + "/gone", taken, "new", 3, GetParam());
+    FAIL() << "the directory does not exist";
+  } catch (const stoq::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("No such file or directory"), std::string::npos) << e.what();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Staging, PublishNewFileTest,
+                         ::testing::Values(stoq::plugins::connector::file::Staging::Unnamed,
+                                           stoq::plugins::connector::file::Staging::Hidden),
+                         [](const auto& param) {
+                           return param.param == stoq::plugins::connector::file::Staging::Unnamed ? "Unnamed"
+                                                                                                  : "Hidden";
+                         });
+
+TEST(AppendRecord, AFileNotEndingWithANewlineGetsOneFirst) {
+  using stoq::plugins::connector::file::append_record;
+  TempDir dir;
+  std::string path = dir.write("out.jsonl", "{\"cut\": ");  // a record cut short, e.g. by kill -9
+  append_record(path, "{\"a\": 1}\n");
+  append_record(path, "{\"b\": 2}\n");
+  EXPECT_EQ(read_text(path), "{\"cut\": \n{\"a\": 1}\n{\"b\": 2}\n");
+  std::string empty = dir.write("empty.jsonl", "");
+  append_record(empty, "x\n");
+  EXPECT_EQ(read_text(empty), "x\n");
+}
+
+TEST(AppendRecord, AMissingFileIsAnError) {
+  TempDir dir;
+  EXPECT_THROW(stoq::plugins::connector::file::append_record(dir.path() + "/missing", "x\n"), stoq::Error);
+  EXPECT_FALSE(fs::exists(dir.path() + "/missing"));
+}
+
+// The connector appends through append_record: two documents glued to a line without
+// a newline stay two lines.
+TEST_F(FileConnectorTest, AppendingAfterACutLineStartsANewLine) {
+  std::string out = dir.write("appended.json", "{\"truncated\": tr");
+  auto& file = connector();
+  file.save(Content::results(document_with_uuid("a")), Json{{"outfile", out}});
+  std::stringstream lines(read_text(out));
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(line, "{\"truncated\": tr");
+  std::getline(lines, line);
+  EXPECT_EQ(Json::parse(line)["results"][0]["uuid"][1], "a");
+}
+
+// A results directory removed mid-run is made again; one that cannot be made (a file took
+// its place) is a clear error per document, and nothing is written elsewhere.
+TEST_F(FileConnectorTest, ResultsDirectoryRemovedMidRun) {
+  auto& file = connector();
+  std::string index_dir = harness.config().results_dir + "/hash";
+  file.save(Content::results(document_with_uuid("before")), Json{{"index", "hash"}});
+  fs::remove_all(harness.config().results_dir);
+  Json path = file.save(Content::results(document_with_uuid("after")), Json{{"index", "hash"}});
+  EXPECT_EQ(path, index_dir + "/after.stoq");
+  EXPECT_TRUE(fs::is_regular_file(path.get<std::string>()));
+
+  fs::remove_all(harness.config().results_dir);
+  dir.write(fs::path(harness.config().results_dir).lexically_relative(dir.path()).string(), "a file now");
+  try {
+    file.save(Content::results(document_with_uuid("lost")), Json{{"index", "hash"}});
+    FAIL() << "saved where there is no directory";
+  } catch (const stoq::Error& e) {
+    EXPECT_NE(std::string(e.what()).find(index_dir), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

@@ -1,3 +1,4 @@
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -95,6 +96,52 @@ TEST(StdoutConnector, ConcurrentInstancesNeverInterleave) {
   std::vector<Json> documents = stoq::testing::parse_json_stream(capture.finish());
   ASSERT_EQ(documents.size(), static_cast<std::size_t>(kThreads * kDocuments));
   for (const Json& document : documents) EXPECT_EQ(document["padding"].get<std::string>().size(), 2000U);
+}
+
+// Points descriptor 1 at `path` opened with `flags` for the lifetime of the object.
+class RedirectedStdout {
+ public:
+  RedirectedStdout(const char* path, int flags) : saved_((std::fflush(stdout), ::dup(STDOUT_FILENO))) {
+    int fd = ::open(path, flags);
+    ::dup2(fd, STDOUT_FILENO);
+    ::close(fd);
+  }
+  ~RedirectedStdout() {
+    ::dup2(saved_, STDOUT_FILENO);
+    ::close(saved_);
+  }
+  RedirectedStdout(const RedirectedStdout&) = delete;
+  RedirectedStdout& operator=(const RedirectedStdout&) = delete;
+
+ private:
+  int saved_;
+};
+
+// A document that cannot be printed is an error the framework sees, never a silent loss.
+TEST(StdoutConnector, AFailedWriteThrows) {
+  TempDir dir;
+  PluginHarness harness(dir.path());
+  auto& connector = harness.activate<stoq::Connector>(STOQ_PLUGIN_DIR, "stdout");
+  RedirectedStdout full("/dev/full", O_WRONLY);
+  try {
+    connector.save(Content::results(Json{{"a", 1}}), Json::object());
+    FAIL() << "writing to /dev/full succeeded";
+  } catch (const stoq::Error& e) {
+    EXPECT_EQ(std::string(e.what()), "cannot write to stdout: No space left on device");
+  }
+}
+
+// A stdout the caller closed (the CLI puts a read-only /dev/null there) refuses the run.
+TEST(StdoutConnector, AClosedStdoutRefusesToActivate) {
+  TempDir dir;
+  PluginHarness harness(dir.path());
+  RedirectedStdout closed("/dev/null", O_RDONLY);
+  try {
+    harness.activate<stoq::Connector>(STOQ_PLUGIN_DIR, "stdout");
+    FAIL() << "activated without a usable stdout";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("stdout is closed or read-only"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
