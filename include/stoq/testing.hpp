@@ -29,11 +29,14 @@ std::string find_tool(const std::string& name);
 /// In a GoogleTest body: an oracle, corpus or fixture maker is missing, for `reason`
 /// (streamed text): skip, or with STOQ_REQUIRE_ORACLES=1 fail. Every test that depends on
 /// something outside the checkout goes through this or the two macros below.
+// `reason` is a << chain ("text" << value), which parentheses would break.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define STOQ_MISSING(reason)                                                               \
   do {                                                                                     \
     if (::stoq::testing::oracles_required()) FAIL() << "required but missing: " << reason; \
     GTEST_SKIP() << reason;                                                                \
   } while (0)
+// NOLINTEND(bugprone-macro-parentheses)
 /// In a GoogleTest body: skip (or, with STOQ_REQUIRE_ORACLES=1, fail) unless `path`
 /// exists, e.g. STOQ_NEED_PATH(STOQ_SHARED_DIR "/corpus/strelka-fixtures/test.zip").
 #define STOQ_NEED_PATH(path)                                                                 \

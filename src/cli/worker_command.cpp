@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "cli/commands.hpp"
+#include "cli/option_checks.hpp"
 #include "config/core_config.hpp"
 #include "config/values.hpp"
 #include "engine/engine.hpp"
@@ -45,6 +46,7 @@ struct SharedArgs {
   std::vector<std::string> metadata;
   std::string rate_limit;
   double cron = 0;
+  bool fail_on_errors = false;
   std::vector<std::string> plugin_opts;
 };
 
@@ -55,29 +57,38 @@ void add_shared(CLI::App& app, SharedArgs& a) {
   auto flag = [&](const char* names, bool& var, const char* help) {
     return app.add_flag(names, var, help)->group(kShared);
   };
-  opt("-L,--log-level,--loglevel", a.log_level, "Log level: debug, info, warning, error, critical");
-  opt("-T,--template", a.templ, "Save results rendered with <worker dir>/templates/TEMPLATE instead of JSON");
-  opt("-M,--max-processes", a.max_processes, "Worker threads (default: all cores)")->check(CLI::PositiveNumber);
+  // A text option given empty would silently mean its default, or nothing at all.
+  auto text = [&](const char* names, std::string& var, const char* help) {
+    return opt(names, var, help)->check(not_empty());
+  };
+  text("-L,--log-level,--loglevel", a.log_level, "Log level: debug, info, warning, error, critical");
+  text("-T,--template", a.templ, "Save results rendered with <worker dir>/templates/TEMPLATE instead of JSON");
+  opt("-M,--max-processes", a.max_processes, "Worker threads (default: all cores)")
+      ->check(whole_number_between(1, max_worker_threads()));
   opt("-R,--max-recursion,--max_recursion", a.max_recursion, "Dispatch depth (overrides max_recursion)")
-      ->check(CLI::NonNegativeNumber);
-  opt("-P,--decorator", a.decorator, "Decorator plugin applied to results before they are saved");
-  opt("-C,--connector", a.connector, "Connector that saves results (default: default_connector)");
-  opt("-A,--archive", a.archive, "Connector that archives payloads");
+      ->check(whole_number_between(0, config::kMaxRecursionLimit));
+  text("-P,--decorator", a.decorator, "Decorator plugin applied to results before they are saved");
+  text("-C,--connector", a.connector, "Connector that saves results (default: default_connector)");
+  text("-A,--archive", a.archive, "Connector that archives payloads (file; stdout cannot)");
   flag("-S,--split", a.split, "Save each result entry as its own document");
-  opt("-O,--outfile,--out", a.outfile, "Results directory, or an existing file to append to (file connector)");
+  text("-O,--outfile,--out", a.outfile,
+       "Results folder (only its last component is created), or an existing file to append to (-C file)");
   flag("--use-date", a.use_date, "Connector adds the date to the output path");
   flag("--flatten", a.flatten, "Flatten nested results before saving");
   opt("--delimiter", a.delimiter, "Key joiner for --flatten (default ':')");
-  opt("-F,--file", a.path, "File or directory for the source plugin");
-  opt("-I,--ingest", a.ingest, "Source plugin (default: default_source when -F or -E is given)");
-  opt("-Q,--queue", a.queue, "Queue to consume (default: the worker name)");
+  text("-F,--file", a.path, "File or directory for the source plugin");
+  text("-I,--ingest", a.ingest, "Source plugin (default: default_source when -F or -E is given)");
+  text("-Q,--queue", a.queue, "Queue to consume, for queue sources (default: the worker name)");
   flag("-E,--errors", a.errors, "Consume the <queue>-errors queue instead");
   flag("-D,--dispatch", a.dispatch,
        "Dispatch: YARA rules (dispatch_rules) route payloads to carvers/extractors/decoders, recursively");
   opt("--tlp", a.tlp, "TLP of every payload")->check(CLI::IsMember({"white", "green", "amber", "red"}));
   opt("--metadata", a.metadata, "key:value pairs added to source_meta")->expected(1, 1 << 20);
-  opt("--rate-limit", a.rate_limit, "At most count payloads per seconds, as count/seconds");
-  opt("--cron", a.cron, "Re-run the worker every N seconds")->check(CLI::PositiveNumber);
+  text("--rate-limit", a.rate_limit, "At most count payloads per seconds, as count/seconds");
+  opt("--cron", a.cron, "Re-run the worker every N seconds (31536000: a year)")
+      ->check(seconds_between(kMinCronSeconds, kMaxCronSeconds));
+  flag("--fail-on-errors", a.fail_on_errors,
+       "Exit with status 3 when any results document has an `errors` entry (all else went well)");
   opt("--plugin-opt", a.plugin_opts, "Set any plugin's option: name:option=value (repeatable)")
       ->take_all()
       ->expected(1, 1 << 20);
@@ -100,7 +111,7 @@ int cmd_worker(const std::string& worker, const std::vector<std::string>& args_i
   std::vector<std::string> args = args_in;
   std::optional<std::string> config_path = take_config_flag(args);
   CoreConfig config = config::load_core_config(config_path, config::default_locations());
-  logging::setup(config, "", true);
+  logging::setup(config, "", false);  // stderr until the options are known good
   loader::Catalog catalog(config.plugin_dir_list);
   const loader::LoadedPlugin& plugin = catalog.load(Category::Worker, worker);
 
@@ -141,7 +152,6 @@ int cmd_worker(const std::string& worker, const std::vector<std::string>& args_i
   if (app.get_option("--max-recursion")->count() > 0 && !shared.dispatch) {
     throw Error("-R/--max-recursion limits dispatch: give it with -D");
   }
-  if (app.get_option("--template")->count() > 0 && shared.templ.empty()) throw Error("-T needs a template name");
   if (!shared.log_level.empty() && !logging::valid_level(shared.log_level)) {
     throw Error("unknown log level '" + shared.log_level + "' (debug, info, warning, error, critical)");
   }
@@ -177,6 +187,7 @@ int cmd_worker(const std::string& worker, const std::vector<std::string>& args_i
   if (shared.max_recursion >= 0) settings.max_recursion = shared.max_recursion;
   settings.dispatch = shared.dispatch;
   if (shared.cron > 0) settings.cron = shared.cron;
+  settings.fail_on_errors = shared.fail_on_errors;
   for (const auto& [name, option] : plugin_flags) {
     if (option->count() == 0) continue;
     const std::string& value = plugin_values[name];
@@ -192,7 +203,7 @@ int cmd_worker(const std::string& worker, const std::vector<std::string>& args_i
     settings.plugin_options[assignment.substr(0, colon)].emplace_back(assignment.substr(colon + 1, equals - colon - 1),
                                                                       assignment.substr(equals + 1));
   }
-  if (!shared.log_level.empty()) logging::set_level(shared.log_level);
+  logging::setup(config, shared.log_level, true);  // now also <log_dir>/stoq.log: refused if it cannot be written
   return engine::run_worker(config, settings, catalog);
 }
 

@@ -27,7 +27,7 @@ std::vector<Json> read_all(const std::string& text, std::vector<std::string>* pr
   std::vector<Json> documents;
   std::vector<std::string> bad;
   std::size_t count = stoq::cli::read_json_documents(
-      in, [&](Json& document) { documents.push_back(document); },
+      in, [&](Json& document) { documents.push_back(std::move(document)); },  // a copy would recurse
       [&](const std::string& problem) { bad.push_back(problem); });
   EXPECT_EQ(count, documents.size() + bad.size());
   if (problems != nullptr) {

@@ -128,7 +128,7 @@ TEST_F(TemplateCliTest, MissingTemplateFailsBeforeAnyPayload) {
   expect_startup_failure(result, {"-T missing.tpl", "no template " + path, "stdout.tpl"});
   expect_startup_failure(stoq({"hash", "-F", input, "-T", "../hash.stoq"}), {"../hash.stoq", "'..'"});
   expect_startup_failure(stoq({"hash", "-F", input, "-T", "/etc/hostname"}), {"/etc/hostname", "absolute"});
-  expect_startup_failure(stoq({"hash", "-F", input, "-T", ""}), {"-T needs a template name"});
+  expect_startup_failure(stoq({"hash", "-F", input, "-T", ""}), {"--template: must not be empty"});
 }
 
 TEST_F(TemplateCliTest, WorkerWithoutTemplatesSaysSo) {

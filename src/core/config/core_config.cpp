@@ -3,11 +3,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 
 #include "config/ini.hpp"
 #include "config/values.hpp"
+#include "logging/logging.hpp"
 #include "stoq/error.hpp"
 
 namespace stoq::config {
@@ -21,6 +24,16 @@ std::string absolute_under(const std::string& base, const std::string& path) {
   std::string text = p.lexically_normal().string();
   while (text.size() > 1 && text.back() == '/') text.pop_back();
   return text;
+}
+
+// spdlog refuses more; nobody keeps that many rotated logs.
+constexpr std::int64_t kMaxLogBackups = 1000;
+
+// What a file name part may be (the file connector refuses anything else).
+bool safe_file_name(std::string_view name) {
+  if (name.empty() || name.size() > 128 || name == "." || name == "..") return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](unsigned char c) { return std::isalnum(c) != 0 || c == '.' || c == '-' || c == '_'; });
 }
 
 std::vector<std::string> as_strings(const Json& list, const std::string& where) {
@@ -42,12 +55,16 @@ CoreConfig build(const IniFile* file, const Defaults& defaults) {
     const IniEntry* entry = raw(key);
     return entry != nullptr ? entry->value : fallback;
   };
-  auto integer = [&](std::string_view key, std::int64_t fallback, std::int64_t minimum) {
+  auto integer = [&](std::string_view key, std::int64_t fallback, std::int64_t minimum,
+                     std::int64_t maximum = std::numeric_limits<std::int64_t>::max()) {
     const IniEntry* entry = raw(key);
     if (entry == nullptr) return fallback;
     auto value = parse_typed(STOQ_OPTION_INT, key, entry->value, where(entry)).get<std::int64_t>();
     if (value < minimum) {
       throw Error(where(entry) + ": " + std::string(key) + " must be at least " + std::to_string(minimum));
+    }
+    if (value > maximum) {
+      throw Error(where(entry) + ": " + std::string(key) + " must be at most " + std::to_string(maximum));
     }
     return value;
   };
@@ -77,14 +94,22 @@ CoreConfig build(const IniFile* file, const Defaults& defaults) {
   config.temp_dir = absolute_under(base, text("temp_dir", "temp"));
   config.results_dir = absolute_under(base, text("results_dir", "results"));
   config.filename_suffix = text("filename_suffix", "stoq");
+  if (!safe_file_name(config.filename_suffix)) {
+    throw Error(where(raw("filename_suffix")) + ": filename_suffix must be letters, digits, '.', '-' or '_', got '" +
+                config.filename_suffix + "'");
+  }
   config.log_dir = absolute_under(base, text("log_dir", "logs"));
   config.log_syntax = text("log_syntax", "text");
   if (config.log_syntax != "text" && config.log_syntax != "json") {
     throw Error(where(raw("log_syntax")) + ": log_syntax must be text or json");
   }
   config.log_level = text("log_level", "INFO");
+  if (!logging::valid_level(config.log_level)) {
+    throw Error(where(raw("log_level")) + ": log_level must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got '" +
+                config.log_level + "'");
+  }
   config.log_maxbytes = integer("log_maxbytes", config.log_maxbytes, 0);
-  config.log_backup_count = integer("log_backup_count", config.log_backup_count, 0);
+  config.log_backup_count = integer("log_backup_count", config.log_backup_count, 0, kMaxLogBackups);
   std::vector<std::string> plugin_dirs = list("plugin_dir_list", {});
   if (raw("plugin_dir") != nullptr && plugin_dirs.empty()) plugin_dirs = list("plugin_dir", {});  // pre-0.18 name
   for (const std::string& dir : plugin_dirs) config.plugin_dir_list.push_back(absolute_under(base, dir));
@@ -98,6 +123,10 @@ CoreConfig build(const IniFile* file, const Defaults& defaults) {
   }
   config.default_connector = text("default_connector", config.default_connector);
   config.default_source = text("default_source", config.default_source);
+  for (const char* key : {"default_connector", "default_source"}) {
+    // Empty would make -F, or the saving of results, silently do nothing.
+    if (raw(key) != nullptr && raw(key)->value.empty()) throw Error(where(raw(key)) + ": " + key + " is empty");
+  }
   // The original's default was <base_dir>/dispatcher.yar: used when it exists, else the bundled rules.
   std::string rules = text("dispatch_rules", "");
   if (rules.empty()) {
@@ -109,7 +138,7 @@ CoreConfig build(const IniFile* file, const Defaults& defaults) {
   } else {
     config.dispatch_rules = absolute_under(base, rules);
   }
-  config.max_recursion = integer("max_recursion", config.max_recursion, 0);
+  config.max_recursion = integer("max_recursion", config.max_recursion, 0, kMaxRecursionLimit);
   config.max_children = integer("max_children", config.max_children, 1);
   config.max_payloads = integer("max_payloads", config.max_payloads, 1);
   config.max_extracted_bytes = integer("max_extracted_bytes", config.max_extracted_bytes, 0);
@@ -128,7 +157,9 @@ CoreConfig build(const IniFile* file, const Defaults& defaults) {
   config.default_tlp = text("default_tlp", config.default_tlp);
   config.max_payload_size = integer("max_payload_size", config.max_payload_size, 0);
   if (core != nullptr) {
-    for (const IniEntry& entry : core->entries) config.extra[entry.key] = infer_value(entry.key, entry.value);
+    for (const IniEntry& entry : core->entries) {
+      config.extra[entry.key] = infer_value(entry.key, entry.value, where(&entry));
+    }
   }
   if (file != nullptr) {
     for (const IniSection& section : file->sections) {

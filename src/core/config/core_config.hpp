@@ -1,11 +1,15 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
 #include "stoq/config.hpp"
 
 namespace stoq::config {
+
+/// Deepest dispatch max_recursion (and -R) accepts: no real file nests deeper.
+inline constexpr std::int64_t kMaxRecursionLimit = 1000;
 
 /// Where stoq looks for things when nothing says otherwise.
 struct Defaults {

@@ -74,15 +74,9 @@ std::optional<stoq_option_type> type_from_suffix(std::string_view key) {
   return std::nullopt;
 }
 
-Json infer_value(std::string_view key, std::string_view raw) {
+Json infer_value(std::string_view key, std::string_view raw, const std::string& where) {
   if (auto boolean = parse_bool(raw)) return *boolean;
-  if (auto type = type_from_suffix(key)) {
-    try {
-      return parse_typed(*type, key, raw, "stoq.cfg");
-    } catch (const Error&) {
-      return std::string(trim(raw));  // the original kept what it could not convert
-    }
-  }
+  if (auto type = type_from_suffix(key)) return parse_typed(*type, key, raw, where);
   return std::string(trim(raw));
 }
 

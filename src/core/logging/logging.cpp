@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "stoq/error.hpp"
 #include "stoq/json.hpp"
 
 namespace stoq::logging {
@@ -53,14 +54,20 @@ void setup(const CoreConfig& config, const std::string& level_override, bool fil
   all.clear();
   all.push_back(std::make_shared<spdlog::sinks::stderr_sink_mt>());
   if (file_logging) {
+    // A log that silently goes nowhere is found out only when it is needed: refuse the run.
+    auto unwritable = [&](const std::string& reason) {
+      return Error(config.source + ": log_dir " + config.log_dir + " cannot hold stoq.log (" + reason +
+                   "): make it writable or set log_dir to a folder that is");
+    };
     std::error_code error;
     std::filesystem::create_directories(config.log_dir, error);
+    if (error) throw unwritable(error.message());
     try {
       all.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
           config.log_dir + "/stoq.log", static_cast<std::size_t>(std::max<std::int64_t>(config.log_maxbytes, 1024)),
           static_cast<std::size_t>(config.log_backup_count)));
-    } catch (const spdlog::spdlog_ex&) {
-      // An unwritable log_dir leaves logging on stderr; the run itself does not depend on it.
+    } catch (const spdlog::spdlog_ex& e) {
+      throw unwritable(e.what());
     }
   }
   auto level = to_level(level_override.empty() ? config.log_level : level_override).value_or(spdlog::level::info);

@@ -1,4 +1,4 @@
-// stoq's logs: stderr and, when log_dir is writable, a rotating <log_dir>/stoq.log
+// stoq's logs: stderr and (for commands that do work) a rotating <log_dir>/stoq.log
 // (log_maxbytes, log_backup_count), as text or JSON lines (log_syntax).
 // Never stdout: stdout carries results.
 #pragma once
@@ -12,6 +12,7 @@ namespace stoq::logging {
 
 /// Configures the process-wide sinks. `level_override` (from -L) wins over log_level.
 /// `file_logging` false keeps logs on stderr only (commands that do no work, tests).
+/// Throws stoq::Error when `file_logging` and log_dir cannot hold stoq.log.
 void setup(const CoreConfig& config, const std::string& level_override, bool file_logging);
 
 /// A logger named `name` (e.g. "stoq.worker.hash") on the configured sinks.

@@ -23,7 +23,7 @@ using stoq::test::error_of;
 using stoq::test::TempDir;
 using Strings = std::vector<std::string>;
 
-const Defaults kDefaults{"/home/analyst/.stoq", "/opt/stoq/lib/stoq/plugins"};
+const Defaults kDefaults{"/home/analyst/.stoq", "/opt/stoq/lib/stoq/plugins", ""};
 constexpr const char* kCfg = "/srv/stoq/etc/stoq.cfg";
 
 CoreConfig from_text(const std::string& text) { return core_config_from_text(text, kCfg, kDefaults); }
@@ -142,6 +142,8 @@ TEST(CoreConfig, BadIntegersNameFileAndLine) {
       {"[core]\n\nmax_compression_ratio = -1\n", "max_compression_ratio"},
       {"[core]\n\nextraction_timeout = 0\n", "extraction_timeout"},
       {"[core]\n\ndispatch_memory_budget = -5\n", "dispatch_memory_budget"},
+      {"[core]\n\nmax_recursion = 1001\n", "max_recursion"},        // at most kMaxRecursionLimit
+      {"[core]\n\nlog_backup_count = 1001\n", "log_backup_count"},  // at most 1000
   };
   for (const Case& c : cases) {
     auto message = error_of([&] { from_text(c.text); });
@@ -154,6 +156,42 @@ TEST(CoreConfig, BadLogSyntaxNamesFileAndLine) {
   auto message = error_of([] { from_text("[core]\nlog_syntax = xml\n"); });
   EXPECT_NE(message.find(std::string(kCfg) + ":2"), std::string::npos) << message;
   EXPECT_NE(message.find("log_syntax"), std::string::npos) << message;
+}
+
+TEST(CoreConfig, UpperBoundsAreAccepted) {
+  CoreConfig config = from_text("[core]\nmax_recursion = 1000\nlog_backup_count = 1000\n");
+  EXPECT_EQ(config.max_recursion, stoq::config::kMaxRecursionLimit);
+  EXPECT_EQ(config.log_backup_count, 1000);
+}
+
+// Each of these was accepted, and then ignored or misread, before.
+TEST(CoreConfig, QuietlyIgnoredValuesNameFileLineAndKey) {
+  struct Case {
+    const char* text;
+    std::vector<const char*> parts;
+  };
+  const Case cases[] = {
+      {"[core]\n\nlog_level = LOUD\n", {"log_level", "'LOUD'", "DEBUG, INFO, WARNING, ERROR or CRITICAL"}},
+      {"[core]\n\nfoo_dict = {not json\n", {"foo_dict", "{not json", "a JSON object"}},
+      {"[core]\n\nretries_int = several\n", {"retries_int", "an integer"}},
+      {"[core]\n\ndefault_connector =\n", {"default_connector is empty"}},
+      {"[core]\n\ndefault_source =\n", {"default_source is empty"}},
+      {"[core]\n\nfilename_suffix = ../json\n", {"filename_suffix", "'../json'"}},
+      {"[core]\n\nfilename_suffix =\n", {"filename_suffix"}},
+  };
+  for (const Case& c : cases) {
+    std::string message = error_of([&] { from_text(c.text); });
+    EXPECT_NE(message.find(std::string(kCfg) + ":3"), std::string::npos) << c.text << " -> " << message;
+    for (const char* part : c.parts) {
+      EXPECT_NE(message.find(part), std::string::npos) << c.text << " -> " << message << "\nmissing: " << part;
+    }
+  }
+}
+
+TEST(CoreConfig, LogLevelsInAnyCase) {
+  for (const char* level : {"debug", "Info", "WARNING", "warn", "error", "CRITICAL"}) {
+    EXPECT_EQ(from_text(std::string("[core]\nlog_level = ") + level + "\n").log_level, level);
+  }
 }
 
 TEST(CoreConfig, MissingCoreSection) {
@@ -179,7 +217,7 @@ TEST(CoreConfig, BuiltinPluginDirNotDuplicated) {
 }
 
 TEST(CoreConfig, NoBuiltinPluginDir) {
-  CoreConfig config = core_config_from_text("[core]\nplugin_dir_list = p\n", kCfg, Defaults{"/h", ""});
+  CoreConfig config = core_config_from_text("[core]\nplugin_dir_list = p\n", kCfg, Defaults{"/h", "", ""});
   EXPECT_EQ(config.plugin_dir_list, Strings{"/srv/stoq/etc/p"});
 }
 
@@ -270,7 +308,7 @@ TEST(LoadCoreConfig, ExplicitPathRelativeValuesResolveAgainstItsFolder) {
 TEST(LoadCoreConfig, HomeStoqCfgUsedWhenPresent) {
   TempDir home;
   home.write("stoq.cfg", "[core]\nmax_recursion = 7\n");
-  CoreConfig config = load_core_config(std::nullopt, Defaults{home.root().string(), ""});
+  CoreConfig config = load_core_config(std::nullopt, Defaults{home.root().string(), "", ""});
   EXPECT_EQ(config.max_recursion, 7);
   EXPECT_EQ(config.source, home.path("stoq.cfg"));
   EXPECT_EQ(config.base_dir, home.root().string());

@@ -104,33 +104,55 @@ TEST(TypeName, AllTypes) {
 }
 
 TEST(InferValue, BooleansComeFirst) {
-  EXPECT_EQ(infer_value("anything", "True"), Json(true));
-  EXPECT_EQ(infer_value("anything", "off"), Json(false));
+  EXPECT_EQ(infer_value("anything", "True", "stoq.cfg:7"), Json(true));
+  EXPECT_EQ(infer_value("anything", "off", "stoq.cfg:7"), Json(false));
   // Even where the suffix asks for something else, as the original did.
-  EXPECT_EQ(infer_value("retries_int", "1"), Json(true));
-  EXPECT_EQ(infer_value("retries_int", "0"), Json(false));
-  EXPECT_EQ(infer_value("names_list", "yes"), Json(true));
+  EXPECT_EQ(infer_value("retries_int", "1", "stoq.cfg:7"), Json(true));
+  EXPECT_EQ(infer_value("retries_int", "0", "stoq.cfg:7"), Json(false));
+  EXPECT_EQ(infer_value("names_list", "yes", "stoq.cfg:7"), Json(true));
 }
 
 TEST(InferValue, Suffixes) {
-  EXPECT_EQ(infer_value("sentry_ignore_list", "KeyError, ValueError"), Json::array({"KeyError", "ValueError"}));
-  EXPECT_EQ(infer_value("source_base_tuple", "/a, /b"), Json::array({"/a", "/b"}));
-  EXPECT_EQ(infer_value("headers_dict", R"({"a": 1})"), Json::parse(R"({"a": 1})"));
-  EXPECT_EQ(infer_value("retries_int", "5"), Json(5));
-  EXPECT_TRUE(infer_value("retries_int", "5").is_number_integer());
-  EXPECT_EQ(infer_value("retries_int", "-12"), Json(-12));
+  EXPECT_EQ(infer_value("sentry_ignore_list", "KeyError, ValueError", "stoq.cfg:7"),
+            Json::array({"KeyError", "ValueError"}));
+  EXPECT_EQ(infer_value("source_base_tuple", "/a, /b", "stoq.cfg:7"), Json::array({"/a", "/b"}));
+  EXPECT_EQ(infer_value("headers_dict", R"({"a": 1})", "stoq.cfg:7"), Json::parse(R"({"a": 1})"));
+  EXPECT_EQ(infer_value("retries_int", "5", "stoq.cfg:7"), Json(5));
+  EXPECT_TRUE(infer_value("retries_int", "5", "stoq.cfg:7").is_number_integer());
+  EXPECT_EQ(infer_value("retries_int", "-12", "stoq.cfg:7"), Json(-12));
 }
 
-TEST(InferValue, UnconvertibleSuffixValuesStayStrings) {
-  EXPECT_EQ(infer_value("retries_int", "many"), Json("many"));
-  EXPECT_EQ(infer_value("headers_dict", "not json"), Json("not json"));
-  EXPECT_EQ(infer_value("headers_dict", "[1, 2]"), Json("[1, 2]"));
+// The original kept such values as strings, which the code reading the key then
+// misread; here they stop the run, naming the place, the key and what was expected.
+TEST(InferValue, ValuesTheirSuffixCannotTakeAreErrors) {
+  struct Case {
+    const char* key;
+    const char* raw;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {"retries_int", "many", "an integer"},
+      {"foo_dict", "{not json", "a JSON object"},
+      {"headers_dict", "[1, 2]", "a JSON object"},
+      {"headers_dict", "not json", "a JSON object"},
+  };
+  for (const Case& c : cases) {
+    std::string message = error_of([&] { infer_value(c.key, c.raw, "stoq.cfg:7"); });
+    EXPECT_NE(message.find("stoq.cfg:7"), std::string::npos) << message;
+    EXPECT_NE(message.find(c.key), std::string::npos) << message;
+    EXPECT_NE(message.find(c.raw), std::string::npos) << message;
+    EXPECT_NE(message.find(c.expected), std::string::npos) << message;
+  }
+}
+
+TEST(InferValue, ListsTakeAnyText) {
+  EXPECT_EQ(infer_value("names_list", "[not json", "stoq.cfg:7"), Json::array({"not json"}));
 }
 
 TEST(InferValue, ElseTrimmedString) {
-  EXPECT_EQ(infer_value("useragent", "  Mozilla/5.0  "), Json("Mozilla/5.0"));
-  EXPECT_EQ(infer_value("max_queue", "100"), Json("100"));  // no suffix: a string
-  EXPECT_EQ(infer_value("empty", ""), Json(""));
+  EXPECT_EQ(infer_value("useragent", "  Mozilla/5.0  ", "stoq.cfg:7"), Json("Mozilla/5.0"));
+  EXPECT_EQ(infer_value("max_queue", "100", "stoq.cfg:7"), Json("100"));  // no suffix: a string
+  EXPECT_EQ(infer_value("empty", "", "stoq.cfg:7"), Json(""));
 }
 
 TEST(ParseTyped, ValidValues) {
