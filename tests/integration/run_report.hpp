@@ -28,7 +28,7 @@ struct Summary {
 /// The summary line of a finished run; nullopt (and how many there were) unless exactly one.
 inline std::optional<Summary> summary_of(const std::string& err) {
   static const std::regex line(
-      R"((?:^|\n)stoq: (\d+) payloads, (\d+) saved, (\d+) with errors, (\d+) skipped by TLP, \d+\.\d s([^\n]*)\n)");
+      R"((?:^|\n)stoq: (\d+) payloads?, (\d+) saved, (\d+) with errors, (\d+) skipped by TLP, \d+\.\d s([^\n]*)\n)");
   std::optional<Summary> found;
   int count = 0;
   for (std::sregex_iterator it(err.begin(), err.end(), line), end; it != end; ++it, ++count) {
