@@ -16,8 +16,6 @@
 
 #include "stoq/error.hpp"
 
-extern char** environ;
-
 namespace stoq::isolation {
 namespace {
 

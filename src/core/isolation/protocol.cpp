@@ -54,6 +54,7 @@ void wait_readable(int socket, const WaitLimit& limit) {
 }
 
 // Reads exactly `length` bytes (and, on the first read, an attached fd) within `limit`.
+// NOLINTNEXTLINE(readability-non-const-parameter): written through the iovec below
 void read_exact(int socket, std::uint8_t* data, std::size_t length, const WaitLimit& limit, UniqueFd* fd_out) {
   while (length > 0) {
     wait_readable(socket, limit);
@@ -97,7 +98,7 @@ void read_exact(int socket, std::uint8_t* data, std::size_t length, const WaitLi
 
 }  // namespace
 
-void UniqueFd::reset(int fd) {
+void UniqueFd::reset(int fd) noexcept {
   if (fd_ >= 0) ::close(fd_);
   fd_ = fd;
 }

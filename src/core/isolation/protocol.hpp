@@ -54,12 +54,15 @@ class UniqueFd {
     fd_ = -1;
     return fd;
   }
-  void reset(int fd = -1);
+  void reset(int fd = -1) noexcept;
 
  private:
   int fd_ = -1;
 };
 
+// The implicit members may throw only through nlohmann::json's destructor (its iterative
+// teardown allocates).
+// NOLINTNEXTLINE(bugprone-exception-escape)
 struct Frame {
   Json header;
   UniqueFd fd;  // invalid when none was attached
