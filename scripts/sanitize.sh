@@ -32,8 +32,11 @@ if [[ ! -f $build/build.ninja ]]; then
     -DCMAKE_C_FLAGS_SANITIZE="-O1 -gline-tables-only" -DCMAKE_CXX_FLAGS_SANITIZE="-O1 -gline-tables-only" \
     -DSTOQ_SANITIZE=ON -DSTOQ_BUILD_FUZZ=ON -DSTOQ_BUILD_BENCH=OFF >/dev/null
 fi
-stamp "building $build"
-cmake --build "$build" --parallel "$jobs"
+# Only what the stages below run: the CLI and plugins, the unit and plugin test programs and
+# the fuzz targets (the abi, integration and template suites run in the main build).
+mapfile -t test_programs < <(ninja -C "$build" -t targets all | grep -oE '^(unit_[a-z0-9_]+|plugin_[a-z0-9_]+_test):' | tr -d :)
+stamp "building $build: runtime, fuzz-all and ${#test_programs[@]} test programs"
+ninja -C "$build" -j"$jobs" runtime fuzz-all "${test_programs[@]}"
 
 # halt_on_error: UBSan is compiled recoverable in the test build, so make the first report fatal.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1}
