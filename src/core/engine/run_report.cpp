@@ -29,9 +29,8 @@ std::string summary_line(const RunCounters& counters, std::chrono::steady_clock:
   std::snprintf(seconds, sizeof(seconds), "%.1f s", std::chrono::duration<double>(elapsed).count());
   const std::uint64_t payloads = counters.payloads.load();
   return "stoq: " + std::to_string(payloads) + (payloads == 1 ? " payload, " : " payloads, ") +
-         std::to_string(counters.saved.load()) +
-         " saved, " + std::to_string(counters.with_errors.load()) + " with errors, " +
-         std::to_string(counters.skipped_by_tlp.load()) + " skipped by TLP, " + seconds + ending;
+         std::to_string(counters.saved.load()) + " saved, " + std::to_string(counters.with_errors.load()) +
+         " with errors, " + std::to_string(counters.skipped_by_tlp.load()) + " skipped by TLP, " + seconds + ending;
 }
 
 std::string payload_name(const Json& document, const Json& error_entry) {
