@@ -9,12 +9,10 @@
 
 namespace stoq_test {
 
-inline std::string digest_hex(const EVP_MD* md, std::string_view data) {
+/// Finishes `context` (and frees it): the digest in lowercase hex.
+inline std::string finish_digest_hex(EVP_MD_CTX* context) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned length = 0;
-  EVP_MD_CTX* context = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(context, md, nullptr);
-  EVP_DigestUpdate(context, data.data(), data.size());
   EVP_DigestFinal_ex(context, digest, &length);
   EVP_MD_CTX_free(context);
   std::string hex;
@@ -24,6 +22,13 @@ inline std::string digest_hex(const EVP_MD* md, std::string_view data) {
     hex += pair;
   }
   return hex;
+}
+
+inline std::string digest_hex(const EVP_MD* md, std::string_view data) {
+  EVP_MD_CTX* context = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(context, md, nullptr);
+  EVP_DigestUpdate(context, data.data(), data.size());
+  return finish_digest_hex(context);
 }
 
 struct ExpectedHashes {

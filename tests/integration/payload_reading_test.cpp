@@ -102,17 +102,7 @@ std::string sha256_of_zeros(std::uintmax_t size) {
     EVP_DigestUpdate(context, zeros.data(), piece);
     left -= piece;
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned length = 0;
-  EVP_DigestFinal_ex(context, digest, &length);
-  EVP_MD_CTX_free(context);
-  std::string hex;
-  char pair[3];
-  for (unsigned i = 0; i < length; ++i) {
-    std::snprintf(pair, sizeof(pair), "%02x", digest[i]);
-    hex += pair;
-  }
-  return hex;
+  return stoq_test::finish_digest_hex(context);
 }
 
 // Regression (memory): a large mapped file is hashed block by block, its pages released
