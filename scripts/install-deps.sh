@@ -26,6 +26,9 @@ PACKAGES=(
   # archives the tests build themselves)
   libarchive-tools 7zip cabextract gcab cpio zstd lz4 bzip2 xz-utils xorriso lhasa sharutils binutils
   qpdf python3-olefile libgsf-bin tnef unar
+  # analysis workers and readers (issue 9): TLSH, EXIF, PDF text; and their oracles
+  libtlsh-dev libexiv2-dev libpoppler-cpp-dev
+  tlsh-tools ssdeep python3-pefile libimage-exiftool-perl poppler-utils
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # fuzzing, format and lint
