@@ -55,6 +55,26 @@ std::string find_tool(const std::string& name);
     }                                                                                         \
   } while (0)
 
+/// True in a build under AddressSanitizer (gcc or clang). Tests of peak RSS skip there:
+/// shadow memory and the allocator's quarantine make RSS bounds meaningless; the normal
+/// build checks them.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kAddressSanitizer = true;
+#else
+inline constexpr bool kAddressSanitizer = false;
+#endif
+#else
+inline constexpr bool kAddressSanitizer = false;
+#endif
+/// In a GoogleTest body that measures peak RSS: skip under AddressSanitizer.
+#define STOQ_SKIP_RSS_CHECK_UNDER_ASAN()                                                             \
+  do {                                                                                               \
+    if (::stoq::testing::kAddressSanitizer) GTEST_SKIP() << "peak RSS is not measurable under ASan"; \
+  } while (0)
+
 /// A payload holding a copy of `bytes` (text or binary), for calling plugins directly.
 inline Payload payload_of(std::string_view bytes) { return Payload(Bytes(bytes.begin(), bytes.end())); }
 

@@ -58,7 +58,7 @@ void decode_base85_text(ByteView text, carve::OutputBuffer& out) {
                   std::to_string(i));
     }
     ++seen;
-    digits[count++] = static_cast<std::uint32_t>(value);
+    digits[count++] = static_cast<std::uint8_t>(value);  // 0..84 here
     if (count == 5) {
       emit_group(digits, 5, out, i, "base85");
       count = 0;

@@ -47,7 +47,7 @@ class XorDecoder final : public Decoder {
 
 constexpr stoq_option_spec kOptions[] = {
     {"key", STOQ_OPTION_STRING, "",
-     "Key used when kwargs carry none: decimal bytes (\"7\", \"41 166 3\") or hex (\"0x4142\").", 0},
+     R"(Key used when kwargs carry none: decimal bytes ("7", "41 166 3") or hex ("0x4142").)", 0},
 };
 
 }  // namespace stoq::plugins::decoder::xor_

@@ -12,7 +12,7 @@ namespace {
 
 Error bad_key(std::string_view token, std::string_view why) {
   return Error("xor key '" + std::string(token) + "' " + std::string(why) +
-               " (give decimal bytes \"7\" / \"41 166 3\" or hex \"0x4142\")");
+               R"( (give decimal bytes "7" / "41 166 3" or hex "0x4142"))");
 }
 
 void append_token(std::string_view token, Bytes& key) {

@@ -80,19 +80,31 @@ bool hit_before(std::int64_t offset, const char* identifier, std::string_view da
   return data < std::string_view(other.data);
 }
 
+/// A copy of the match at `at`. libyara 4.2 hands out matches from its notebook
+/// allocator without aligning them (4.3 aligns them), so they are copied rather than
+/// read in place: a misaligned member access is undefined behaviour.
+YR_MATCH read_match(const YR_MATCH* at) {
+  YR_MATCH match;
+  std::memcpy(&match, at, sizeof match);
+  return match;
+}
+
 /// The first `max_strings` matches of the rule in that order, whatever the number
 /// of matches: a bounded max-heap, so memory never exceeds max_strings * max_data.
 Json strings_of(YR_SCAN_CONTEXT* context, const YR_RULE* rule, const Limits& limits) {
   auto heap_less = [](const Hit& a, const Hit& b) { return hit_before(a.offset, a.identifier, a.data, b); };
   std::vector<Hit> heap;
+  if (limits.max_strings == 0) return Json::array();
   const YR_STRING* string = nullptr;
-  const YR_MATCH* match = nullptr;
   yr_rule_strings_foreach(rule, string) {
-    yr_string_matches_foreach(context, string, match) {
-      if (limits.max_strings == 0) break;
-      auto length = std::min<std::size_t>(static_cast<std::size_t>(std::max(match->data_length, 0)), limits.max_data);
-      std::string_view data(reinterpret_cast<const char*>(match->data), match->data == nullptr ? 0 : length);
-      std::int64_t offset = match->base + match->offset;
+    // yr_string_matches_foreach, with each match copied out (read_match).
+    for (const YR_MATCH* at = context->matches[string->idx].head; at != nullptr;) {
+      const YR_MATCH match = read_match(at);
+      at = match.next;
+      if (match.is_private) continue;
+      auto length = std::min<std::size_t>(static_cast<std::size_t>(std::max(match.data_length, 0)), limits.max_data);
+      std::string_view data(reinterpret_cast<const char*>(match.data), match.data == nullptr ? 0 : length);
+      std::int64_t offset = match.base + match.offset;
       if (heap.size() == limits.max_strings) {
         if (!hit_before(offset, string->identifier, data, heap.front())) continue;
         std::pop_heap(heap.begin(), heap.end(), heap_less);

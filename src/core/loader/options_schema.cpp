@@ -1,6 +1,7 @@
 // Option tables: the framework's per-category options, the plugin's own table, and
 // the resolution of a .stoq [options] section against them.
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 
 #include "config/values.hpp"
@@ -119,6 +120,14 @@ std::vector<OptionSchema> schema_from_descriptor(const stoq_plugin_descriptor& d
       return Error(module_path + ": option table entry '" + name + "' " + why);
     };
     if (!valid_option_name(name)) throw bad("is not a snake_case name");
+    // The table comes from a module (C ABI): its type may be any int. Read the raw value,
+    // since loading an out-of-range value as the C++ enum is undefined behaviour.
+    int raw_type = 0;
+    static_assert(sizeof raw_type == sizeof spec.type);
+    std::memcpy(&raw_type, &spec.type, sizeof raw_type);
+    if (raw_type < STOQ_OPTION_BOOL || raw_type > STOQ_OPTION_PATH) {
+      throw bad("has an unknown type " + std::to_string(raw_type));
+    }
     if (std::any_of(schema.begin(), schema.end(), [&](const OptionSchema& o) { return o.name == name; })) {
       throw bad("is declared twice or shadows a framework option");
     }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -272,6 +273,18 @@ TEST(SchemaFromDescriptor, RejectsBadTables) {
     EXPECT_NE(message.find(kModule), std::string::npos) << message;
     EXPECT_NE(message.find(c.fragment), std::string::npos)
         << (c.spec.name != nullptr ? c.spec.name : "(null)") << " -> " << message;
+  }
+}
+
+TEST(SchemaFromDescriptor, RejectsUnknownOptionType) {
+  // A C module may put any int in the type field; store it as raw bytes (a C++ cast to an
+  // out-of-range enum value would itself be undefined).
+  for (int raw : {0, 7, 99, -1}) {
+    stoq_option_spec spec{"odd", STOQ_OPTION_STRING, nullptr, "doc", 0};
+    std::memcpy(&spec.type, &raw, sizeof raw);
+    auto descriptor = descriptor_with("worker", &spec, 1);
+    auto message = error_of([&] { schema_from_descriptor(descriptor, kModule); });
+    EXPECT_NE(message.find("unknown type " + std::to_string(raw)), std::string::npos) << message;
   }
 }
 

@@ -38,7 +38,8 @@ TEST(DumpJson, EdgeCases) {
 Json random_value(std::mt19937& rng, int depth) {
   std::uniform_int_distribution<int> kind(0, depth > 4 ? 5 : 7);
   auto random_string = [&] {
-    static const std::string alphabet = std::string("abcXYZ019 _-./:\"\\\t\n\x01\x7f", 24) + "\xc3\xa9\xe2\x82\xac\xff";
+    static const std::string alphabet =
+        std::string("abcXYZ019 _-./:\"\\\t\n\x01\x7f\0", 22) + "\xc3\xa9\xe2\x82\xac\xff";
     std::uniform_int_distribution<std::size_t> length(0, 12);
     std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
     std::string text;

@@ -27,7 +27,7 @@ std::string xor_with(std::string data, std::string_view key) {
 // The bytes of the dispatcher's xor_This_program_key_7 rule: "This program" ^ 7, taken
 // from the original dispatcher.yar when present (else the same bytes written here).
 std::string rule_bytes_key_7() {
-  std::string fallback("\x53\x6f\x6e\x74\x27\x77\x75\x68\x60\x75\x66\x6a");
+  std::string fallback("Sont'wuh`ufj");  // 53 6f 6e 74 27 77 75 68 60 75 66 6a
   std::string yar = read_all(STOQ_SHARED_DIR "/corpus/yara/stoq/dispatcher.yar");
   auto rule = yar.find("rule xor_This_program_key_7\n");
   if (rule == std::string::npos) return fallback;
@@ -137,7 +137,7 @@ TEST_F(XorDecoderTest, AutoKeyFindsTheSingleByteKeyFromTheHint) {
     ASSERT_EQ(children.size(), 1U);
     EXPECT_EQ(children[0].payload.hashes().sha256, sha256_of(pe));
   }
-  std::string text = xor_with("prefix: Hello, world", "\x21");
+  std::string text = xor_with("prefix: Hello, world", "!");  // key 0x21
   auto hinted = xor_decoder.decode(payload_of(text), Json{{"key", "auto"}, {"key_hint", "Hello"}});
   ASSERT_EQ(hinted.size(), 1U);
   EXPECT_EQ(text_of(hinted[0].payload), "prefix: Hello, world");

@@ -291,6 +291,7 @@ TEST(YaraWorker, InstancesShareRulesAndOutliveEachOther) {
   std::string pe = yara_test::pe_like();
   auto first = std::make_unique<Scanner>(rules);
   std::vector<std::unique_ptr<Scanner>> others;
+  others.reserve(4);
   for (int i = 0; i < 4; ++i) others.push_back(std::make_unique<Scanner>(rules));
   first.reset();  // the shared rules stay alive for the others
   std::vector<std::thread> threads;
