@@ -199,6 +199,10 @@ std::shared_ptr<const CompiledRules> load_rules(const std::string& path, const J
   return compiled;
 }
 
+std::string rules_fingerprint(const std::string& path, const Json& externals) {
+  return cache_key(path, sources_of(path), externals);
+}
+
 std::string describe_error(int code) {
   switch (code) {
     case ERROR_SUCCESS: return "success";

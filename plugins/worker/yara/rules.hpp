@@ -73,6 +73,11 @@ struct LoadReport {
 /// before compiling. Throws stoq::Error naming file:line and libyara's message.
 std::shared_ptr<const CompiledRules> load_rules(const std::string& path, const Json& externals, LoadReport& report);
 
+/// What identifies the rules at `path` with `externals`: the files' paths, namespaces,
+/// modification times and sizes. Cheap (stats only): a change means the rules changed.
+/// Throws stoq::Error when `path` cannot be listed.
+std::string rules_fingerprint(const std::string& path, const Json& externals);
+
 /// libyara's error code as words ("scan timed out", ...).
 std::string describe_error(int code);
 

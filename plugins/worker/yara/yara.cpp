@@ -10,10 +10,12 @@
 // The rules are compiled once, at activate(), and shared read-only by every
 // instance (rules.hpp); each instance scans with its own YR_SCANNER.
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -204,70 +206,136 @@ class YaraWorker final : public Worker {
     if (path.empty()) throw Error("yararules is empty: give a rules file or directory");
     const Json& externals = opts.get_dict("externals_dict");
 
+    rules_path_ = path;
+    externals_ = externals;
+    fast_mode_ = opts.get_bool("fast_mode");
+    reload_interval_ = std::chrono::seconds(bounded_option(opts, "reload_interval", 0, 86400));
+
     LoadReport report;
-    rules_ = load_rules(path, externals, report);
+    fingerprint_ = rules_fingerprint(path, externals);
+    auto rules = load_rules(path, externals, report);
     for (const std::string& warning : report.warnings) log().warn("yararules: " + warning);
     if (!report.reused) {
-      log().info("loaded " + std::to_string(rules_->rule_count()) + " rules from " + path +
-                 (rules_->precompiled() ? " (precompiled)" : ""));
+      log().info("loaded " + std::to_string(rules->rule_count()) + " rules from " + path +
+                 (rules->precompiled() ? " (precompiled)" : ""));
     }
-
-    YR_SCANNER* raw = nullptr;
-    int code = yr_scanner_create(rules_->get(), &raw);
-    if (code != ERROR_SUCCESS) throw Error("yara: cannot create a scanner: " + describe_error(code));
-    scanner_.reset(raw);
-    yr_scanner_set_timeout(scanner_.get(), timeout_);
-    int flags = SCAN_FLAGS_REPORT_RULES_MATCHING | (opts.get_bool("fast_mode") ? SCAN_FLAGS_FAST_MODE : 0);
-    yr_scanner_set_flags(scanner_.get(), flags);
-    // Compiled-from-source rules already hold these values; precompiled ones take them here.
-    if (rules_->precompiled()) {
-      define_externals(scanner_.get(), externals, yr_scanner_define_boolean_variable,
-                       yr_scanner_define_integer_variable, yr_scanner_define_float_variable,
-                       yr_scanner_define_string_variable);
-    }
+    loaded_ = make_loaded(std::move(rules));
     return true;
   }
 
   Json scan(const Payload& payload, const Json& /*kwargs*/) override {
     if (payload.is_none()) throw Error("yara needs a payload: give a file or directory with -F");
-    if (!scanner_) throw Error("yara: scan() called before activate()");
+    std::shared_ptr<Loaded> loaded = current();  // a reload swaps it; this scan keeps its own
+    if (!loaded) throw Error("yara: scan() called before activate()");
+    YR_SCANNER* scanner = loaded->scanner.get();
     ScanState state;
     state.limits = limits_;
     state.log = &log();
-    yr_scanner_set_callback(scanner_.get(), on_scan_message, &state);
+    yr_scanner_set_callback(scanner, on_scan_message, &state);
     static constexpr std::uint8_t kEmpty[1] = {0};
     ByteView bytes = payload.bytes();
     const std::uint8_t* data = bytes.size() == 0 ? kEmpty : bytes.data();
-    int code = yr_scanner_scan_mem(scanner_.get(), data, bytes.size());
-    yr_scanner_set_callback(scanner_.get(), on_scan_message, nullptr);
+    int code = yr_scanner_scan_mem(scanner, data, bytes.size());
+    yr_scanner_set_callback(scanner, on_scan_message, nullptr);
     if (!state.failure.empty()) throw Error(state.failure);
     if (code == ERROR_SCAN_TIMEOUT) {
-      throw Error("yara: the scan timed out after " + std::to_string(timeout_) + " s" + while_evaluating() +
+      throw Error("yara: the scan timed out after " + std::to_string(timeout_) + " s" + while_evaluating(scanner) +
                   "; raise the timeout option or fix the slow rule");
     }
-    if (code != ERROR_SUCCESS) throw Error("yara: the scan failed: " + describe_error(code) + while_evaluating());
+    if (code != ERROR_SUCCESS)
+      throw Error("yara: the scan failed: " + describe_error(code) + while_evaluating(scanner));
     if (state.matches.empty()) return nullptr;
     // One document whose "scan" is the list of matches (a bare array would be one
     // document per match).
     return Json::array({std::move(state.matches)});
   }
 
- private:
-  std::string while_evaluating() const {
-    const YR_RULE* rule = yr_scanner_last_error_rule(scanner_.get());
-    return rule == nullptr ? "" : std::string(" (in rule ") + rule->identifier + ")";
+  /// Reloads the rules when their files change, as the original's watchdog did: every
+  /// reload_interval, the files are stat()ed; changed rules are compiled (once for all
+  /// threads: load_rules caches them) and swapped in between scans. Rules that no longer
+  /// compile are reported once per change and the loaded ones stay in use.
+  [[nodiscard]] bool wants_heartbeat() const override { return reload_interval_.count() > 0; }
+  void heartbeat() override {
+    while (!stoq().wait_for_stop(reload_interval_)) reload_if_changed();
   }
 
+ private:
+  /// The rules and this instance's scanner over them. The scanner is used by the
+  /// scanning thread only; a reload replaces the whole pair.
   struct ScannerDelete {
     void operator()(YR_SCANNER* scanner) const { yr_scanner_destroy(scanner); }
   };
+  struct Loaded {
+    std::shared_ptr<const CompiledRules> rules;  // declared first: destroyed after the scanner
+    std::unique_ptr<YR_SCANNER, ScannerDelete> scanner;
+  };
 
-  // In this order: the scanner is destroyed first, then the rules, then libyara.
-  std::unique_ptr<Library> library_;
-  std::shared_ptr<const CompiledRules> rules_;
-  std::unique_ptr<YR_SCANNER, ScannerDelete> scanner_;
+  std::shared_ptr<Loaded> make_loaded(std::shared_ptr<const CompiledRules> rules) const {
+    auto loaded = std::make_shared<Loaded>();
+    loaded->rules = std::move(rules);
+    YR_SCANNER* raw = nullptr;
+    int code = yr_scanner_create(loaded->rules->get(), &raw);
+    if (code != ERROR_SUCCESS) throw Error("yara: cannot create a scanner: " + describe_error(code));
+    loaded->scanner.reset(raw);
+    yr_scanner_set_timeout(raw, timeout_);
+    yr_scanner_set_flags(raw, SCAN_FLAGS_REPORT_RULES_MATCHING | (fast_mode_ ? SCAN_FLAGS_FAST_MODE : 0));
+    // Compiled-from-source rules already hold these values; precompiled ones take them here.
+    if (loaded->rules->precompiled()) {
+      define_externals(raw, externals_, yr_scanner_define_boolean_variable, yr_scanner_define_integer_variable,
+                       yr_scanner_define_float_variable, yr_scanner_define_string_variable);
+    }
+    return loaded;
+  }
+
+  std::shared_ptr<Loaded> current() const {
+    std::lock_guard<std::mutex> lock(loaded_mutex_);
+    return loaded_;
+  }
+
+  void reload_if_changed() {
+    std::string fingerprint;
+    try {
+      fingerprint = rules_fingerprint(rules_path_, externals_);
+    } catch (const std::exception& e) {
+      fingerprint = std::string("unlistable: ") + e.what();
+    }
+    if (fingerprint == fingerprint_ || fingerprint == failed_fingerprint_) return;
+    try {
+      LoadReport report;
+      auto loaded = make_loaded(load_rules(rules_path_, externals_, report));
+      for (const std::string& warning : report.warnings) log().warn("yararules: " + warning);
+      std::size_t count = loaded->rules->rule_count();
+      {
+        std::lock_guard<std::mutex> lock(loaded_mutex_);
+        loaded_ = std::move(loaded);
+      }
+      fingerprint_ = fingerprint;
+      failed_fingerprint_.clear();
+      if (!report.reused) log().info("reloaded " + std::to_string(count) + " rules from " + rules_path_);
+    } catch (const std::exception& e) {
+      failed_fingerprint_ = fingerprint;
+      log().warn(std::string("the rules changed but cannot be loaded; scanning on with the rules loaded before: ") +
+                 e.what());
+    }
+  }
+
+  static std::string while_evaluating(YR_SCANNER* scanner) {
+    const YR_RULE* rule = yr_scanner_last_error_rule(scanner);
+    return rule == nullptr ? "" : std::string(" (in rule ") + rule->identifier + ")";
+  }
+
+  std::unique_ptr<Library> library_;  // first member: destroyed after every rules set
+  std::string rules_path_;
+  Json externals_;
+  bool fast_mode_ = false;
   Limits limits_;
   int timeout_ = 60;
+  std::chrono::seconds reload_interval_{0};
+  mutable std::mutex loaded_mutex_;
+  std::shared_ptr<Loaded> loaded_;  // guarded by loaded_mutex_
+  // Heartbeat thread only (after activate()):
+  std::string fingerprint_;
+  std::string failed_fingerprint_;
 };
 
 constexpr stoq_option_spec kOptions[] = {
@@ -279,6 +347,8 @@ constexpr stoq_option_spec kOptions[] = {
     {"fast_mode", STOQ_OPTION_BOOL, "False", "Stop at the first match of each string (YARA's fast mode).", 0},
     {"externals_dict", STOQ_OPTION_DICT, "{}",
      "External variables for the rules, as a JSON object of booleans, numbers and strings.", 0},
+    {"reload_interval", STOQ_OPTION_INT, "5",
+     "Seconds between checks of the rules files for changes, which are then reloaded (0: never).", 0},
 };
 
 }  // namespace stoq::plugins::worker::yara

@@ -96,6 +96,7 @@ class Scanner {
   Json scan(std::string_view bytes) { return worker_->scan(payload_of(bytes), Json::object()); }
   Json scan(const stoq::Payload& payload) { return worker_->scan(payload, Json::object()); }
   stoq::testing::PluginHarness& harness() { return harness_; }
+  stoq::Worker& worker() { return *worker_; }
 
  private:
   stoq::testing::TempDir dir_{"stoq-yara"};
