@@ -26,6 +26,9 @@
 {% if result.scan.ssdeep is defined %}
     ssdeep  {{ result.scan.ssdeep }}
 {% endif %}
+{% if result.scan.tlsh is defined %}
+    tlsh    {{ result.scan.tlsh }}
+{% endif %}
 {% endif %}
 {% endfor %}
 {% if results.errors is defined %}
