@@ -175,8 +175,9 @@ struct Walker {
     if (!sink(std::move(part))) stop = true;
   }
 
-  void leaf(const Entity& entity, std::string type, std::size_t depth) {
+  void leaf(const Entity& entity, std::string type, std::size_t depth, bool candidate) {
     Part part;
+    part.body_candidate = candidate;
     std::string_view content_type = entity.get("content-type");
     std::string_view disposition = entity.get("content-disposition");
     part.content_type = std::move(type);
@@ -238,35 +239,47 @@ struct Walker {
     }
   }
 
-  void entity(std::string_view text, bool top, std::string_view default_type, std::size_t nesting, std::size_t depth) {
+  void entity(std::string_view text, bool top, std::string_view default_type, std::size_t nesting, std::size_t depth,
+              bool candidate = true) {
     if (stop) return;
     Entity parsed = parse_entity(text, top);
     std::string type = content_type_of(parsed, default_type);
+    std::string_view disposition = parsed.get("content-disposition");
+    if (to_lower(trim(disposition.substr(0, disposition.find(';')))) == "attachment") candidate = false;
     if (nesting >= settings.max_nesting) {
       defect("nesting deeper than " + std::to_string(settings.max_nesting) + " levels: kept as one part");
-      leaf(parsed, type, depth);
+      leaf(parsed, type, depth, candidate);
       return;
     }
     if (type.rfind("multipart/", 0) == 0) {
-      std::string boundary = header_param(parsed.get("content-type"), "boundary");
-      if (!boundary.empty() && multipart(parsed.body, boundary, type == "multipart/digest", nesting, depth)) return;
+      std::string_view content_type = parsed.get("content-type");
+      std::string boundary = header_param(content_type, "boundary");
+      std::optional<std::string> start;
+      if (type == "multipart/related") start = header_param(content_type, "start");
+      if (!boundary.empty() &&
+          multipart(parsed.body, boundary, type == "multipart/digest", nesting, depth, candidate, start)) {
+        return;
+      }
       defect(boundary.empty() ? "multipart without a boundary" : "multipart start delimiter not found");
     } else if (type.rfind("message/", 0) == 0 && type != "message/delivery-status") {
       std::string cte = to_lower(trim(parsed.get("content-transfer-encoding")));
       if (cte.empty() || cte == "7bit" || cte == "8bit" || cte == "binary") {
-        entity(parsed.body, false, "text/plain", nesting + 1, depth + 1);
+        entity(parsed.body, false, "text/plain", nesting + 1, depth + 1, false);
         return;
       }
     }
-    leaf(parsed, type, depth);
+    leaf(parsed, type, depth, candidate);
   }
 
-  // Returns false when no delimiter line was found (the body is then one leaf).
+  // Returns false when no delimiter line was found (the body is then one leaf). `start`
+  // is set for multipart/related: only its root part stays a body candidate.
   bool multipart(std::string_view body, const std::string& boundary, bool digest, std::size_t nesting,
-                 std::size_t depth) {
+                 std::size_t depth, bool candidate, const std::optional<std::string>& start) {
     const std::string delimiter = "--" + boundary;
     std::optional<std::size_t> part_start;
     bool any = false;
+    bool closed = false;
+    std::vector<std::string_view> subparts;
     for (std::size_t pos = 0; pos < body.size() && !stop;) {
       Line line = line_at(body, pos);
       pos = line.next;
@@ -281,15 +294,28 @@ struct Walker {
         std::size_t end = line.start;
         if (end > *part_start && body[end - 1] == '\n') --end;
         if (end > *part_start && body[end - 1] == '\r') --end;
-        entity(body.substr(*part_start, end - *part_start), false, digest ? "message/rfc822" : "text/plain",
-               nesting + 1, depth);
+        subparts.push_back(body.substr(*part_start, end - *part_start));
       }
-      if (close) return true;
+      if (close) {
+        closed = true;
+        break;
+      }
       part_start = line.next;
     }
-    if (part_start && !stop) {
-      defect("multipart close delimiter not found");
-      entity(body.substr(*part_start), false, digest ? "message/rfc822" : "text/plain", nesting + 1, depth);
+    if (!closed && part_start) subparts.push_back(body.substr(*part_start));
+    std::size_t root = 0;  // Python's get_body(): the "start" part of a related, else the first
+    if (start && !start->empty()) {
+      for (std::size_t i = 0; i < subparts.size(); ++i) {
+        if (parse_entity(subparts[i], false).get("content-id") == *start) {
+          root = i;
+          break;
+        }
+      }
+    }
+    for (std::size_t i = 0; i < subparts.size() && !stop; ++i) {
+      if (!closed && i + 1 == subparts.size()) defect("multipart close delimiter not found");
+      entity(subparts[i], false, digest ? "message/rfc822" : "text/plain", nesting + 1, depth,
+             candidate && (!start || i == root));
     }
     return any;
   }
@@ -369,6 +395,21 @@ std::vector<std::string_view> split_mbox(std::string_view data) {
   }
   if (start < data.size()) add(start, data.size());
   return messages;
+}
+
+std::vector<HeaderField> parse_headers(std::string_view message, std::size_t* body_offset) {
+  Entity entity = parse_entity(message, true);
+  if (body_offset != nullptr) *body_offset = static_cast<std::size_t>(entity.body.data() - message.data());
+  return std::move(entity.headers);
+}
+
+Outcome parse_message(std::string_view message, const Settings& settings, const PartSink& sink) {
+  Outcome outcome;
+  Walker walker{settings, sink, outcome, std::nullopt};
+  walker.entity(message, true, "text/plain", 0, 0);
+  outcome.messages = 1;
+  outcome.stopped = walker.stop;
+  return outcome;
 }
 
 Outcome parse(ByteView data, const Settings& settings, const PartSink& sink) {

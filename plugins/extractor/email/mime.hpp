@@ -32,6 +32,10 @@ struct Part {
   bool uuencoded_block = false;        // a "begin ... end" block found inside a text body
   std::optional<std::size_t> parent;   // for a uuencoded block: index of the text part
   bool truncated = false;              // data cut at Settings::max_part_bytes
+  // Python's MIMEPart.get_body() could pick this part: not inside an attached message,
+  // no ancestor with Content-Disposition: attachment, and inside each multipart/related
+  // only the root part (the "start" Content-ID, else the first).
+  bool body_candidate = false;
 };
 
 struct Settings {
@@ -58,6 +62,15 @@ std::vector<std::string_view> split_mbox(std::string_view data);
 
 /// Parses one message, or every message of an mbox, and hands its parts to `sink`.
 Outcome parse(ByteView data, const Settings& settings, const PartSink& sink);
+/// Parses exactly one message (a leading mbox "From " line is skipped, never split on).
+Outcome parse_message(std::string_view message, const Settings& settings, const PartSink& sink);
+
+/// A header field: lower-case name, unfolded value (leading/trailing blanks removed).
+using HeaderField = std::pair<std::string, std::string>;
+/// The header fields of a message, as parse() reads them (a leading mbox "From " line is
+/// skipped; the header ends at a blank line or at the first line that is not a field).
+/// `body_offset` gets where the body starts.
+std::vector<HeaderField> parse_headers(std::string_view message, std::size_t* body_offset = nullptr);
 
 /// A header parameter list ("type/sub; a=1; b*0*=...") as Python's get_param sees it:
 /// RFC 2231 continuations joined, percent-decoding and charset applied, quotes removed,
