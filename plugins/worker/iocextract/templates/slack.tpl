@@ -11,7 +11,7 @@
 {% endif %}
 *IOCExtract results* for `{{ result.filename if result.filename is defined else "payload" }}`{{ " (sha1 `" ~ result.sha1 ~ "`)" if result.sha1 is defined else "" }}
 {% if result.scan is defined and result.scan %}
-{% for type, values in result.scan.items() %}
+{% for type, values in result.scan.items() if type != "stix" %}
 {% set more = values|length - max_values %}
 • *{{ labels.get(type, type) }}* ({{ values|length }}): `{{ values[:max_values]|join("` `") }}`{{ " and " ~ more ~ " more" if more > 0 else "" }}
 {% endfor %}

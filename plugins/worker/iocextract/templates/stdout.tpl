@@ -14,14 +14,23 @@
 {% if result.sha1 is defined %}
     sha1    {{ result.sha1 }}
 {% endif %}
-{% if result.scan is defined and result.scan %}
-    found   {{ result.scan.values()|map("length")|sum }} indicators
-{% for type, values in result.scan.items() %}
+{% set found = namespace(count=0) %}
+{% if result.scan is defined %}
+{% for type, values in result.scan.items() if type != "stix" %}
+{% set found.count = found.count + values|length %}
+{% endfor %}
+{% endif %}
+{% if found.count > 0 %}
+    found   {{ found.count }} indicators
+{% for type, values in result.scan.items() if type != "stix" %}
     {{ labels.get(type, type) }} ({{ values|length }})
 {% for value in values %}
         {{ value }}
 {% endfor %}
 {% endfor %}
+{% if result.scan.stix is defined %}
+    STIX 2.1 bundle {{ result.scan.stix.id }} ({{ result.scan.stix.objects|length }} objects)
+{% endif %}
 {% else %}
     found   no indicators
 {% endif %}
