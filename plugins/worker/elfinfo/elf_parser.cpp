@@ -12,7 +12,6 @@ namespace stoq::plugins::worker::elfinfo {
 
 namespace {
 
-constexpr std::uint32_t kShtStrtab = 3;
 constexpr std::uint32_t kShtDynamic = 6;
 constexpr std::uint32_t kShtNobits = 8;
 constexpr std::uint32_t kShtDynsym = 11;

@@ -138,7 +138,7 @@ Json parse_tls(PeImage& pe) {
     pe.error("truncated TLS directory at RVA " + hex(directory.rva));
     return nullptr;
   }
-  auto pointer = [&pe, width](ByteView bytes, std::size_t at) -> std::uint64_t {
+  auto pointer = [&pe](ByteView bytes, std::size_t at) -> std::uint64_t {
     return pe.pe32_plus ? bytes.read_le<std::uint64_t>(at).value_or(0) : bytes.read_le<std::uint32_t>(at).value_or(0);
   };
   Json out = Json::object();

@@ -60,7 +60,7 @@ TEST(StdoutConnector, PrintsTextAsItIsPlusOneNewline) {
   connector.save(Content::text("fox.txt\n    sha1  abc\n"), Json{{"index", "hash"}});
   connector.save(Content::text("no newline"), Json::object());
   connector.save(Content::text(""), Json::object());
-  connector.save(Content::text("{\"not\": \"re-encoded\"}"), Json::object());
+  connector.save(Content::text(R"({"not": "re-encoded"})"), Json::object());
   EXPECT_EQ(capture.finish(), "fox.txt\n    sha1  abc\n\nno newline\n\n{\"not\": \"re-encoded\"}\n");
 }
 
