@@ -8,6 +8,8 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -105,6 +107,22 @@ class TempDir {
 /// stoq::Error. An incomplete last document throws too, unless `trailing` is given:
 /// it then receives the incomplete rest (cleared when there is none).
 std::vector<Json> parse_json_stream(std::string_view text, std::string* trailing = nullptr);
+
+/// Runs `command` with /bin/sh -c (popen) and returns what it printed on stdout. When
+/// `exit_status` is given it receives the command's exit status, or -1 when the shell
+/// could not be started or the command ended on a signal (so 0 means success only).
+std::string run_command(const std::string& command, int* exit_status = nullptr);
+/// `text` in single quotes for /bin/sh (each ' written as '\''), e.g. a path.
+std::string shell_quote(const std::string& text);
+/// The whole content of the file at `path`, as bytes. Throws stoq::Error when it cannot
+/// be read.
+std::string read_file_bytes(const std::string& path);
+/// Passes the bytes of each regular file in `folder` (a fuzz target's seeds, in name
+/// order) to `target` (e.g. LLVMFuzzerTestOneInput) and returns how many files it passed.
+/// The files for which `target` returned non-zero go to `rejected` when it is given. The
+/// test asserts on both (e.g. at least N seeds, none rejected).
+std::size_t replay_seeds(const std::string& folder, int (*target)(const std::uint8_t*, std::size_t),
+                         std::vector<std::string>* rejected = nullptr);
 
 class PluginHarness final : public Stoq {
  public:

@@ -2,11 +2,7 @@
 // written here, the limits, stoQ's original pdftext.stoq, and damaged input.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <memory>
 #include <random>
 #include <string>
 
@@ -19,29 +15,15 @@ namespace fs = std::filesystem;
 using stoq::Json;
 using stoq::testing::payload_of;
 using stoq::testing::PluginHarness;
+using stoq::testing::read_file_bytes;
+using stoq::testing::run_command;
 using stoq::testing::TempDir;
 
 const std::string kCorpusPdf = STOQ_SHARED_DIR "/corpus/strelka-fixtures/test.pdf";
 
-std::string run(const std::string& command, int* status) {
-  std::string out;
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  if (!pipe) return out;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0) out.append(buffer.data(), n);
-  *status = pclose(pipe.release());
-  return out;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 std::string pdftotext(const std::string& path, const std::string& flags = "") {
   int status = 0;
-  std::string out = run("pdftotext -q -enc UTF-8 " + flags + " '" + path + "' - 2>/dev/null", &status);
+  std::string out = run_command("pdftotext -q -enc UTF-8 " + flags + " '" + path + "' - 2>/dev/null", &status);
   EXPECT_EQ(status, 0) << path;
   return out;
 }
@@ -80,7 +62,7 @@ TEST_F(PdfTextTest, EqualsPdftotextOnAHandmadePdf) {
   EXPECT_EQ(result["pages_read"], 2);
   EXPECT_EQ(result["truncated"], false);
   // The IP is not in the file's bytes: only the text has it.
-  EXPECT_EQ(read_file(path).find("198.51.100.23"), std::string::npos);
+  EXPECT_EQ(read_file_bytes(path).find("198.51.100.23"), std::string::npos);
 }
 
 TEST_F(PdfTextTest, EqualsPdftotextOnTheCorpusPdf) {
@@ -111,7 +93,7 @@ TEST_F(PdfTextTest, PageAndByteLimits) {
   EXPECT_EQ(cut["truncated"], true);
   EXPECT_EQ(cut["pages_read"], 2);
 
-  std::string pdf = read_file(path);
+  std::string pdf = read_file_bytes(path);
   EXPECT_THROW((void)reader({{"max_pdf_bytes", std::to_string(pdf.size() - 1)}}).read(payload_of(pdf), Json::object()),
                stoq::Error);
   EXPECT_THROW(reader({{"max_pages", "0"}}), stoq::Error);
@@ -153,7 +135,7 @@ TEST_F(PdfTextTest, DamagedPdfsGiveTextOrAnError) {
   std::string handmade = two_page_pdf();
   for (std::size_t cut = 0; cut < handmade.size(); cut += 13) inputs.push_back(handmade.substr(0, cut));
   if (fs::exists(kCorpusPdf)) {
-    std::string corpus = read_file(kCorpusPdf);
+    std::string corpus = read_file_bytes(kCorpusPdf);
     for (std::size_t cut = 1; cut < corpus.size(); cut += corpus.size() / 7) inputs.push_back(corpus.substr(0, cut));
     std::mt19937 random(5);  // NOLINT(cert-msc32-c,cert-msc51-cpp): fixed seed, reproducible inputs
     for (int round = 0; round < 40; ++round) {
@@ -181,9 +163,9 @@ TEST_F(PdfTextTest, PasswordProtectedPdfs) {
   std::string locked = work_.path("locked.pdf");
   std::string owner_only = work_.path("owner.pdf");
   int status = 0;
-  run("qpdf --encrypt secret owner 256 -- '" + plain + "' '" + locked + "' 2>&1", &status);
+  run_command("qpdf --encrypt secret owner 256 -- '" + plain + "' '" + locked + "' 2>&1", &status);
   ASSERT_EQ(status, 0);
-  run("qpdf --encrypt '' owner 256 -- '" + plain + "' '" + owner_only + "' 2>&1", &status);
+  run_command("qpdf --encrypt '' owner 256 -- '" + plain + "' '" + owner_only + "' 2>&1", &status);
   ASSERT_EQ(status, 0);
   auto& plugin = reader();
   try {

@@ -4,11 +4,6 @@
 // against Python's uuid.uuid5, and determinism.
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <memory>
 #include <random>
 #include <string>
 
@@ -21,7 +16,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
 namespace {
 
-namespace fs = std::filesystem;
 using stoq::Json;
 using stoq::testing::payload_of;
 using stoq::testing::PluginHarness;
@@ -30,17 +24,6 @@ using stoq::testing::TempDir;
 constexpr std::string_view kReport =
     "Beacon to hxxp://evil[.]ru/gate.php and 203.0.113.5, mail bob@evil.ru, dropper md5 "
     "900150983CD24FB0D6963F7D28E17F72, host 2001:db8::1, nic 00:1a:2b:3c:4d:5e.\n";
-
-std::string run(const std::string& command, int* status) {
-  std::string out;
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  if (!pipe) return out;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0) out.append(buffer.data(), n);
-  *status = pclose(pipe.release());
-  return out;
-}
 
 Json read_stix(std::string_view bytes, const Json& kwargs = Json::object(),
                const std::vector<std::pair<std::string, std::string>>& overrides = {}) {
@@ -185,7 +168,7 @@ TEST(StixReader, IdsAreDeterministicAndEqualPythonsUuid5) {
             "    else:\n"
             "        print('indicator--%s' % uuid.uuid5(ind, o['pattern'] + '\\n' + o['created']))\n");
   int status = 0;
-  std::string out = run("python3 '" + dir.path("ids.py") + "' '" + input + "' 2>&1", &status);
+  std::string out = stoq::testing::run_command("python3 '" + dir.path("ids.py") + "' '" + input + "' 2>&1", &status);
   ASSERT_EQ(status, 0) << out;
   std::string ours;
   for (const Json& object : first["objects"]) ours += object["id"].get<std::string>() + "\n";
@@ -235,14 +218,9 @@ TEST(StixFuzz, HostileValuesAndSeeds) {
     }
     EXPECT_EQ(LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(input.data()), input.size()), 0);
   }
-  std::size_t replayed = 0;
-  for (const auto& entry : fs::directory_iterator(STIX_FUZZ_CORPUS)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    EXPECT_EQ(LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()), 0);
-    ++replayed;
-  }
-  EXPECT_GE(replayed, 5U);
+  std::vector<std::string> rejected;
+  EXPECT_GE(stoq::testing::replay_seeds(STIX_FUZZ_CORPUS, LLVMFuzzerTestOneInput, &rejected), 5U);
+  EXPECT_EQ(rejected, std::vector<std::string>{});
 }
 
 }  // namespace

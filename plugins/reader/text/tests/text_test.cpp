@@ -2,11 +2,8 @@
 // (python3 run in the test decodes the same bytes with the codec the reader names).
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <filesystem>
+#include <array>
 #include <fstream>
-#include <iterator>
-#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -18,28 +15,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
 namespace {
 
-namespace fs = std::filesystem;
 using namespace std::string_literals;
 using stoq::Json;
 using stoq::testing::payload_of;
 using stoq::testing::PluginHarness;
+using stoq::testing::read_file_bytes;
+using stoq::testing::run_command;
 using stoq::testing::TempDir;
-
-std::string run(const std::string& command, int* status) {
-  std::string out;
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  if (!pipe) return out;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0) out.append(buffer.data(), n);
-  *status = pclose(pipe.release());
-  return out;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::string utf16le(std::string_view ascii) {
   std::string out;
@@ -121,10 +103,10 @@ class PythonOracle {
                "    text = data.decode(codec, 'replace')\n"
                "    open(os.path.join(d, name + '.expected'), 'wb').write(text.encode('utf-8'))\n");
     int status = 0;
-    std::string out = run("python3 '" + dir_.path("oracle.py") + "' '" + dir_.path() + "' 2>&1", &status);
+    std::string out = run_command("python3 '" + dir_.path("oracle.py") + "' '" + dir_.path() + "' 2>&1", &status);
     ASSERT_EQ(status, 0) << out;
   }
-  std::string expected(const std::string& name) const { return read_file(dir_.path(name + ".expected")); }
+  std::string expected(const std::string& name) const { return read_file_bytes(dir_.path(name + ".expected")); }
 
  private:
   TempDir dir_;
@@ -250,13 +232,9 @@ TEST(TextReader, HostileInputsStayWellFormed) {
 }
 
 TEST(TextReader, FuzzTargetReplaysItsSeeds) {
-  std::size_t replayed = 0;
-  for (const auto& entry : fs::directory_iterator(TEXT_FUZZ_CORPUS)) {
-    std::string data = read_file(entry.path());
-    EXPECT_EQ(LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()), 0);
-    ++replayed;
-  }
-  EXPECT_GE(replayed, 5U);
+  std::vector<std::string> rejected;
+  EXPECT_GE(stoq::testing::replay_seeds(TEXT_FUZZ_CORPUS, LLVMFuzzerTestOneInput, &rejected), 5U);
+  EXPECT_EQ(rejected, std::vector<std::string>{});
 }
 
 }  // namespace

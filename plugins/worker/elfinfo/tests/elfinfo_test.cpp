@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -17,11 +16,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using elfinfo_test::readelf;
-using elfinfo_test::run_command;
-using elfinfo_test::shell_quote;
 using stoq::Json;
 using stoq::testing::payload_of;
 using stoq::testing::PluginHarness;
+using stoq::testing::read_file_bytes;
+using stoq::testing::run_command;
+using stoq::testing::shell_quote;
 using stoq::testing::TempDir;
 
 const std::string kElf = std::string(STOQ_SHARED_DIR) + "/corpus/strelka-fixtures/test.elf";
@@ -42,11 +42,6 @@ class ElfInfo {
   PluginHarness harness_;
   stoq::Worker* worker_ = nullptr;
 };
-
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // Key order aside (readelf's parse and elfinfo add keys in different orders).
 nlohmann::json unordered(const Json& value) { return nlohmann::json::parse(value.dump()); }
@@ -149,7 +144,7 @@ TEST(ElfInfoWorker, ThirtyTwoAndSixtyFourBitBothEndiannessesEqualReadelf) {
 TEST(ElfInfoWorker, TruncatedFilesGivePartialResultsAndErrors) {
   if (!fs::exists(kElf)) STOQ_MISSING("shared corpus not present: " << kElf);
   ElfInfo worker;
-  std::string whole = read_bytes(kElf);
+  std::string whole = read_file_bytes(kElf);
   Json full = worker.scan(whole);
   for (std::size_t size = 6; size < whole.size(); size += 61) {
     Json scan;
@@ -173,7 +168,7 @@ TEST(ElfInfoWorker, TruncatedFilesGivePartialResultsAndErrors) {
 TEST(ElfInfoWorker, CorruptedFilesNeverCrash) {
   if (!fs::exists(kElf)) STOQ_MISSING("shared corpus not present: " << kElf);
   ElfInfo worker(Overrides{{"max_symbols", "100"}, {"max_sections", "100"}});
-  std::string whole = read_bytes(kElf);
+  std::string whole = read_file_bytes(kElf);
   std::mt19937 rng(1234);
   for (int round = 0; round < 3000; ++round) {
     std::string copy = whole;

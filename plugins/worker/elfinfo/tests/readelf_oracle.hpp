@@ -2,32 +2,15 @@
 // run on the file and parsed back into the shape elfinfo reports.
 #pragma once
 
-#include <cstdio>
-#include <memory>
 #include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "stoq/json.hpp"
+#include "stoq/testing.hpp"
 
 namespace elfinfo_test {
-
-inline std::string run_command(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  if (!pipe) return "";
-  std::string out;
-  char buffer[4096];
-  std::size_t got = 0;
-  while ((got = fread(buffer, 1, sizeof buffer, pipe.get())) > 0) out.append(buffer, got);
-  return out;
-}
-
-inline std::string shell_quote(const std::string& path) {
-  std::string out = "'";
-  for (char c : path) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 inline std::string hex_of(const std::string& digits) { return "0x" + std::to_string(std::stoull(digits, nullptr, 16)); }
 inline std::string hex_text(const std::string& digits) {
@@ -40,7 +23,8 @@ inline std::uint64_t number(const std::string& digits, int base = 16) { return s
 /// readelf's view of FILE, in elfinfo's keys (header, sections, segments, interpreter,
 /// needed, soname, runpath, rpath, dynamic tags, dynamic_symbols).
 inline stoq::Json readelf(const std::string& path) {
-  std::istringstream lines(run_command("LC_ALL=C readelf -h -S -l --dyn-syms -d -W " + shell_quote(path) + " 2>&1"));
+  std::istringstream lines(stoq::testing::run_command("LC_ALL=C readelf -h -S -l --dyn-syms -d -W " +
+                                                      stoq::testing::shell_quote(path) + " 2>&1"));
   stoq::Json out = {{"header", stoq::Json::object()},  {"sections", stoq::Json::array()},
                     {"segments", stoq::Json::array()}, {"needed", stoq::Json::array()},
                     {"dynamic", stoq::Json::array()},  {"dynamic_symbols", stoq::Json::array()}};

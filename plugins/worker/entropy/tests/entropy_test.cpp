@@ -2,9 +2,7 @@
 // math.log2 over collections.Counter byte counts, run on the same files in the test.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <filesystem>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,6 +15,7 @@ namespace fs = std::filesystem;
 using stoq::Json;
 using stoq::testing::payload_of;
 using stoq::testing::PluginHarness;
+using stoq::testing::run_command;
 using stoq::testing::TempDir;
 
 // The oracle: whole-file and per-block entropy computed by python3 alone, for each
@@ -36,16 +35,6 @@ for path in sys.argv[2:]:
     out[path] = {'entropy': shannon(data), 'blocks': [shannon(data[i:i + size]) for i in range(0, len(data), size)]}
 print(json.dumps(out))
 )";
-
-std::string run_command(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  if (!pipe) return "";
-  std::string out;
-  char buffer[4096];
-  std::size_t got = 0;
-  while ((got = fread(buffer, 1, sizeof buffer, pipe.get())) > 0) out.append(buffer, got);
-  return out;
-}
 
 using Overrides = std::vector<std::pair<std::string, std::string>>;
 

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <string>
 
@@ -16,19 +15,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using stoq::Json;
+using stoq::testing::run_command;
 using stoq::testing::TempDir;
 using Overrides = std::vector<std::pair<std::string, std::string>>;
-
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
-  pclose(pipe);
-  return out;
-}
 
 std::string corpus(const std::string& name) { return STOQ_SHARED_DIR "/corpus/strelka-fixtures/" + name; }
 
@@ -49,7 +38,7 @@ class Exif {
 // ExifTool groups are about the file on disk or computed, except File:MIMEType, the
 // image size and the JPEG comment, which the plugin reports too.
 std::map<std::string, std::vector<Json>> exiftool_tags(const std::string& path) {
-  Json all = Json::parse(run("exiftool -j -G -n '" + path + "'"))[0];
+  Json all = Json::parse(run_command("exiftool -j -G -n '" + path + "'"))[0];
   std::map<std::string, std::vector<Json>> tags;
   for (const auto& [key, value] : all.items()) {
     std::size_t colon = key.find(':');
@@ -148,15 +137,15 @@ TEST(ExifOracle, JpegTaggedWithExiftool) {
   STOQ_NEED_TOOL("exiftool");
   TempDir dir;
   std::string path = dir.write("tagged.jpg", tiny_jpeg());
-  std::string out =
-      run("exiftool -q -overwrite_original -Make=StoqCam -Model='Model 7' -Artist='Ann Example' -Copyright='(c) 2024' "
-          "-DateTimeOriginal='2024:01:02 03:04:05' -CreateDate='2024:01:02 03:04:06' -ISO=400 -FNumber=2.8 "
-          "-ExposureTime=0.008 -FocalLength=35 -Orientation#=6 -UserComment='hello exif' "
-          "-GPSLatitude=48.8584 -GPSLatitudeRef=N -GPSLongitude=2.2945 -GPSLongitudeRef=E "
-          "-IPTC:Keywords=alpha -IPTC:Keywords=beta -IPTC:City=Paris -IPTC:By-line='Ann Example' "
-          "-IPTC:ObjectName='Test object' -XMP:Title='A title' -XMP:Creator='Ann Example' -XMP:Rating=3 "
-          "-Comment='a JPEG comment' '" +
-          path + "' 2>&1");
+  std::string out = run_command(
+      "exiftool -q -overwrite_original -Make=StoqCam -Model='Model 7' -Artist='Ann Example' -Copyright='(c) 2024' "
+      "-DateTimeOriginal='2024:01:02 03:04:05' -CreateDate='2024:01:02 03:04:06' -ISO=400 -FNumber=2.8 "
+      "-ExposureTime=0.008 -FocalLength=35 -Orientation#=6 -UserComment='hello exif' "
+      "-GPSLatitude=48.8584 -GPSLatitudeRef=N -GPSLongitude=2.2945 -GPSLongitudeRef=E "
+      "-IPTC:Keywords=alpha -IPTC:Keywords=beta -IPTC:City=Paris -IPTC:By-line='Ann Example' "
+      "-IPTC:ObjectName='Test object' -XMP:Title='A title' -XMP:Creator='Ann Example' -XMP:Rating=3 "
+      "-Comment='a JPEG comment' '" +
+      path + "' 2>&1");
   ASSERT_EQ(out, "") << out;
   Exif exif;
   Json scan = exif.scan(path);

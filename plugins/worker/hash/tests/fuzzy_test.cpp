@@ -4,10 +4,8 @@
 // file it cannot hash, where current TLSH prints TNULL).
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <map>
-#include <memory>
 #include <random>
 #include <sstream>
 #include <string>
@@ -21,25 +19,11 @@ namespace fs = std::filesystem;
 using stoq::Json;
 using stoq::testing::payload_of;
 using stoq::testing::PluginHarness;
+using stoq::testing::run_command;
+using stoq::testing::shell_quote;
 using stoq::testing::TempDir;
 
 const std::string kFixtures = std::string(STOQ_SHARED_DIR) + "/corpus/strelka-fixtures";
-
-std::string run_command(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  if (!pipe) return "";
-  std::string out;
-  char buffer[4096];
-  std::size_t got = 0;
-  while ((got = fread(buffer, 1, sizeof buffer, pipe.get())) > 0) out.append(buffer, got);
-  return out;
-}
-
-std::string shell_quote(const std::string& path) {
-  std::string out = "'";
-  for (char c : path) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 // `ssdeep -s FILE...`: a header line, then `hash,"path"` per file.
 std::map<std::string, std::string> ssdeep_tool(const std::vector<std::string>& paths) {

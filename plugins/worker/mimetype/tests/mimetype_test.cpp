@@ -3,9 +3,7 @@
 // 9660 image (its volume descriptor sits at 32 KiB).
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <filesystem>
-#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -18,25 +16,16 @@ namespace fs = std::filesystem;
 using stoq::Json;
 using stoq::testing::payload_of;
 using stoq::testing::PluginHarness;
+using stoq::testing::shell_quote;
 using stoq::testing::TempDir;
 
 const std::string kFixtures = std::string(STOQ_SHARED_DIR) + "/corpus/strelka-fixtures";
 
-std::string run_command(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  if (!pipe) return "";
-  std::string out;
-  char buffer[4096];
-  std::size_t got = 0;
-  while ((got = fread(buffer, 1, sizeof buffer, pipe.get())) > 0) out.append(buffer, got);
+// A command's stdout without its trailing newlines.
+std::string output_line(const std::string& command) {
+  std::string out = stoq::testing::run_command(command);
   while (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
-}
-
-std::string shell_quote(const std::string& path) {
-  std::string out = "'";
-  for (char c : path) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
 }
 
 struct FileAnswer {
@@ -45,7 +34,7 @@ struct FileAnswer {
 };
 
 FileAnswer file_says(const std::string& path) {
-  return {run_command("file -b --mime-type -- " + shell_quote(path)), run_command("file -b -- " + shell_quote(path))};
+  return {output_line("file -b --mime-type -- " + shell_quote(path)), output_line("file -b -- " + shell_quote(path))};
 }
 
 using Overrides = std::vector<std::pair<std::string, std::string>>;

@@ -6,10 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -21,34 +18,15 @@ namespace {
 
 namespace fs = std::filesystem;
 using stoq::Json;
+using stoq::testing::shell_quote;
 
 const char* const kOracle = PEINFO_SOURCE_DIR "/tests/pefile_oracle.py";
 
-std::string quote(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-struct PipeClose {
-  void operator()(FILE* pipe) const { pclose(pipe); }
-};
-
 // Runs a shell command; its stdout, and whether it exited 0.
 bool run(const std::string& command, std::string& out) {
-  std::unique_ptr<FILE, PipeClose> pipe(popen(command.c_str(), "r"));
-  if (!pipe) return false;
-  std::array<char, 65536> buffer{};
-  out.clear();
-  std::size_t got = 0;
-  while ((got = std::fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0) out.append(buffer.data(), got);
-  return pclose(pipe.release()) == 0;
+  int status = -1;
+  out = stoq::testing::run_command(command, &status);
+  return status == 0;
 }
 
 // A Python that can import pefile ("" when none).
@@ -60,13 +38,6 @@ std::string python_with_pefile() {
   return "";
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 class PefileOracle : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -75,8 +46,8 @@ class PefileOracle : public ::testing::Test {
   }
 
   Json pefile_dump(const std::vector<std::string>& files) {
-    std::string command = python_ + " " + quote(kOracle) + " dump";
-    for (const std::string& file : files) command += " " + quote(file);
+    std::string command = python_ + " " + shell_quote(kOracle) + " dump";
+    for (const std::string& file : files) command += " " + shell_quote(file);
     std::string out;
     EXPECT_TRUE(run(command, out)) << command;
     return Json::parse(out);
@@ -84,7 +55,7 @@ class PefileOracle : public ::testing::Test {
 
   void compare(const std::string& path, const Json& expected) {
     SCOPED_TRACE(path);
-    Json r = worker().scan(stoq::testing::payload_of(read_file(path)), Json::object());
+    Json r = worker().scan(stoq::testing::payload_of(stoq::testing::read_file_bytes(path)), Json::object());
     ++compared_;
     EXPECT_EQ(r["imphash"], expected["imphash"]);
     EXPECT_EQ(r["timestamp"], expected["timestamp"]);
@@ -191,8 +162,9 @@ TEST_F(PefileOracle, EveryPeOfTheCorpus) {
   if (!fs::exists(corpus / "test.exe")) STOQ_MISSING("shared corpus not present: " << corpus);
   stoq::testing::TempDir dir;
   std::string listing;
-  ASSERT_TRUE(
-      run(python_ + " " + quote(kOracle) + " extract " + quote(corpus.string()) + " " + quote(dir.path()), listing));
+  ASSERT_TRUE(run(
+      python_ + " " + shell_quote(kOracle) + " extract " + shell_quote(corpus.string()) + " " + shell_quote(dir.path()),
+      listing));
   std::vector<std::string> files;
   std::istringstream lines(listing);
   for (std::string line; std::getline(lines, line);) {

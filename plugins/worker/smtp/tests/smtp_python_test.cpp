@@ -61,7 +61,8 @@ else:
 std::vector<Json> oracle(const std::string& path, bool mbox = false) {
   TempDir dir;
   std::string script = dir.write("oracle.py", kOracle);
-  std::string text = smtp_test::run("python3 '" + script + "' '" + path + "' " + (mbox ? "mbox" : "message"));
+  std::string text =
+      stoq::testing::run_command("python3 '" + script + "' '" + path + "' " + (mbox ? "mbox" : "message"));
   std::vector<Json> messages;
   for (std::size_t pos = 0; pos < text.size();) {
     std::size_t end = text.find('\n', pos);

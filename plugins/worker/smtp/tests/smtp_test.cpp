@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "run_cli.hpp"
 #include "session.hpp"
@@ -169,13 +170,9 @@ TEST(SmtpCli, CorpusMessageAndTemplate) {
 }
 
 TEST(SmtpFuzz, SeedsAndRandomDamage) {
-  int seeds = 0;
-  for (const auto& entry : fs::directory_iterator(SMTP_FUZZ_CORPUS)) {
-    std::string data = stoq_test::read_file(entry.path());
-    EXPECT_EQ(LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()), 0);
-    ++seeds;
-  }
-  EXPECT_GE(seeds, 4);
+  std::vector<std::string> rejected;
+  EXPECT_GE(stoq::testing::replay_seeds(SMTP_FUZZ_CORPUS, LLVMFuzzerTestOneInput, &rejected), 4U);
+  EXPECT_EQ(rejected, std::vector<std::string>{});
   const std::string base = "EHLO x\r\nMAIL FROM:<a@b>\r\nDATA\r\n" + smtp_test::sample_message() + ".\r\n";
   unsigned seed = 7;
   for (int round = 0; round < 1500; ++round) {

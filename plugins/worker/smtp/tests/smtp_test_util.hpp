@@ -1,23 +1,11 @@
-// Shared by worker:smtp's tests: running a command, the plugin harness, messages.
+// Shared by worker:smtp's tests: the plugin harness, messages.
 #pragma once
 
-#include <cstdio>
 #include <string>
 
 #include "stoq/testing.hpp"
 
 namespace smtp_test {
-
-inline std::string run(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
-  pclose(pipe);
-  return out;
-}
 
 inline std::string corpus(const std::string& name) { return STOQ_SHARED_DIR "/corpus/strelka-fixtures/" + name; }
 

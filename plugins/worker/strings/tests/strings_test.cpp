@@ -3,10 +3,7 @@
 // strings at the same offsets, in the same order.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <memory>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -23,6 +20,7 @@ namespace fs = std::filesystem;
 using stoq::Json;
 using stoq::testing::payload_of;
 using stoq::testing::PluginHarness;
+using stoq::testing::run_command;
 using stoq::testing::TempDir;
 using Overrides = std::vector<std::pair<std::string, std::string>>;
 using OffsetAndText = std::pair<std::size_t, std::string>;
@@ -44,16 +42,6 @@ class Strings {
   PluginHarness harness_;
   stoq::Worker* worker_ = nullptr;
 };
-
-std::string run_command(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  if (!pipe) return "";
-  std::string out;
-  char buffer[65536];
-  std::size_t got = 0;
-  while ((got = fread(buffer, 1, sizeof buffer, pipe.get())) > 0) out.append(buffer, got);
-  return out;
-}
 
 // GNU strings with decimal offsets: each line is "%7ld " then the string (no newline
 // can be part of a string).
@@ -194,14 +182,9 @@ TEST(StringsFuzz, TargetOnRandomInputs) {
 }
 
 TEST(StringsFuzz, TargetReplaysItsSeeds) {
-  std::size_t replayed = 0;
-  for (const auto& entry : fs::directory_iterator(STRINGS_FUZZ_CORPUS)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    EXPECT_EQ(LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()), 0);
-    ++replayed;
-  }
-  EXPECT_GE(replayed, 3U);
+  std::vector<std::string> rejected;
+  EXPECT_GE(stoq::testing::replay_seeds(STRINGS_FUZZ_CORPUS, LLVMFuzzerTestOneInput, &rejected), 3U);
+  EXPECT_EQ(rejected, std::vector<std::string>{});
 }
 
 TEST(StringsTemplate, StdoutSummary) {

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -184,8 +183,7 @@ TEST(XorSearchWorker, EqualsTheNaiveLoopOnCorpusFiles) {
                              {"max_hits", "100000"}});
   for (const char* name : {"test.exe", "test.elf", "test.doc"}) {
     STOQ_NEED_PATH(fixtures + name);
-    std::ifstream in(fixtures + name, std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string bytes = stoq::testing::read_file_bytes(fixtures + name);
     EXPECT_EQ(hits_of(search.scan_file(fixtures + name)), naive_search(bytes, terms, true)) << name;
   }
 }
@@ -267,14 +265,9 @@ TEST(XorSearchFuzz, TargetOnRandomInputs) {
 }
 
 TEST(XorSearchFuzz, TargetReplaysItsSeeds) {
-  std::size_t replayed = 0;
-  for (const auto& entry : fs::directory_iterator(XORSEARCH_FUZZ_CORPUS)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    EXPECT_EQ(LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()), 0);
-    ++replayed;
-  }
-  EXPECT_GE(replayed, 3U);
+  std::vector<std::string> rejected;
+  EXPECT_GE(stoq::testing::replay_seeds(XORSEARCH_FUZZ_CORPUS, LLVMFuzzerTestOneInput, &rejected), 3U);
+  EXPECT_EQ(rejected, std::vector<std::string>{});
 }
 
 TEST(XorSearchTemplate, StdoutSummary) {
