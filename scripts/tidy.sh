@@ -39,9 +39,12 @@ for path in sorted({entry["file"] for entry in json.load(open(sys.argv[1]))}):
 ' "$build/compile_commands.json" "$root")
 
 files=("${compiled[@]}")
+if [[ -n $since ]] && ! git -C "$root" rev-parse --verify --quiet "$since^{commit}" >/dev/null; then
+  # A shallow clone (or no git): what changed is unknown, so everything is checked.
+  echo "tidy: $since is not in this checkout's history: checking every file"
+  since=""
+fi
 if [[ -n $since ]]; then
-  git -C "$root" rev-parse --verify --quiet "$since^{commit}" >/dev/null ||
-    { echo "tidy: unknown revision '$since' (a shallow clone? fetch more history)" >&2; exit 2; }
   # Changed files, and the folders of changed headers (their .cpp files include them).
   mapfile -t changed < <({ git -C "$root" diff --name-only "$since" -- src plugins; \
                            git -C "$root" ls-files --others --exclude-standard -- src plugins; } | sort -u)
