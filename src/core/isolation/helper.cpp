@@ -23,6 +23,19 @@
 #include "stoq/error.hpp"
 #include "stoq/plugin.hpp"
 
+// gcc defines __SANITIZE_ADDRESS__ under -fsanitize=address; clang 14 only answers
+// __has_feature(address_sanitizer).
+#if defined(__SANITIZE_ADDRESS__)
+#define STOQ_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define STOQ_UNDER_ASAN 1
+#endif
+#endif
+#ifndef STOQ_UNDER_ASAN
+#define STOQ_UNDER_ASAN 0
+#endif
+
 namespace stoq::isolation {
 namespace {
 
@@ -226,7 +239,7 @@ void serve_call(int socket, Plugin& plugin, HelperHost& host, const Frame& reque
 void apply_process_limits(std::uint64_t memory_limit) {
   rlimit no_core{0, 0};
   ::setrlimit(RLIMIT_CORE, &no_core);
-#if defined(__SANITIZE_ADDRESS__)
+#if STOQ_UNDER_ASAN
   (void)memory_limit;  // ASan reserves terabytes of shadow memory: RLIMIT_AS would stop it at once
 #else
   if (memory_limit > 0) {
