@@ -53,12 +53,35 @@ std::string latin1_to_utf8(ByteView bytes) {
 }
 
 bool is_valid_utf8(std::string_view text) {
+  // RFC 3629: no overlong forms, no surrogates (U+D800..U+DFFF), nothing above U+10FFFF.
+  // The second byte's range depends on the lead byte; the others are 0x80..0xBF.
+  auto byte_at = [&](std::size_t at) { return static_cast<unsigned char>(text[at]); };
   for (std::size_t i = 0; i < text.size();) {
-    auto lead = static_cast<unsigned char>(text[i]);
-    int extra = lead < 0x80 ? 0 : (lead >> 5) == 6 ? 1 : (lead >> 4) == 14 ? 2 : (lead >> 3) == 30 ? 3 : -1;
-    if (extra < 0) return false;
-    for (int k = 1; k <= extra; ++k) {
-      if (i + k >= text.size() || (static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+    unsigned char lead = byte_at(i);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    int extra = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      extra = 1;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      extra = 2;
+      if (lead == 0xE0) low = 0xA0;   // overlong below U+0800
+      if (lead == 0xED) high = 0x9F;  // surrogates
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      extra = 3;
+      if (lead == 0xF0) low = 0x90;   // overlong below U+10000
+      if (lead == 0xF4) high = 0x8F;  // above U+10FFFF
+    } else {
+      return false;  // 0x80..0xC1 (continuation or overlong lead), 0xF5..0xFF
+    }
+    if (i + static_cast<std::size_t>(extra) >= text.size()) return false;
+    if (byte_at(i + 1) < low || byte_at(i + 1) > high) return false;
+    for (int k = 2; k <= extra; ++k) {
+      if ((byte_at(i + static_cast<std::size_t>(k)) & 0xC0) != 0x80) return false;
     }
     i += static_cast<std::size_t>(extra) + 1;
   }

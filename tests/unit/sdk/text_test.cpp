@@ -31,6 +31,14 @@ TEST(Text, Latin1AndUtf8Validity) {
   EXPECT_TRUE(stoq::is_valid_utf8("caf\xc3\xa9 \xf0\x9f\x98\x80"));
   EXPECT_FALSE(stoq::is_valid_utf8("caf\xe9"));
   EXPECT_FALSE(stoq::is_valid_utf8("\xc3"));
+  // Strict RFC 3629, as JSON serialisers (nlohmann) and Python's decoder demand: overlong
+  // forms, surrogates and code points above U+10FFFF are invalid.
+  EXPECT_TRUE(stoq::is_valid_utf8("\xed\x9f\xbf \xee\x80\x80 \xf4\x8f\xbf\xbf \xe0\xa0\x80 \xf0\x90\x80\x80"));
+  for (const char* bad :
+       {"\xc0\xaf", "\xc1\xbf", "\xe0\x9f\xbf", "\xed\xa0\x80", "\xed\xbf\xbf", "\xf0\x8f\xbf\xbf", "\xf4\x90\x80\x80",
+        "\xf5\x80\x80\x80", "\xf6\x91\x90\x84", "\xff", "\x80", "\xe2\x82", "\xe2\x28\xa1"}) {
+    EXPECT_FALSE(stoq::is_valid_utf8(bad)) << ::testing::PrintToString(std::string(bad));
+  }
   EXPECT_FALSE(stoq::is_valid_utf8("\xff"));
 }
 
