@@ -137,6 +137,11 @@ class Stoq {
   /// A writer for one (possibly large) child of the call in progress, bound to the
   /// request's memory budget and private spill directory. See ChildWriter.
   virtual ChildWriter new_child() = 0;
+
+  /// Sources that know it: how many more messages this ingest() will put (adds up over
+  /// calls). Only for the progress line's ETA; a wrong count is harmless. (Last: a
+  /// virtual added at the end leaves the slots of modules built before it in place.)
+  virtual void expect_messages(std::uint64_t count) { (void)count; }
 };
 
 /// What the loader knows about a plugin: its .stoq file and where it lives.

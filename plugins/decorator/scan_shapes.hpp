@@ -1,6 +1,7 @@
 // Where stoQ's workers report YARA hits and IOCs in a result entry, read one way by the
 // summary and verdict decorators. Only fixed places are read: a scan of any other shape
-// is ignored, never an error.
+// is ignored, never an error. An entry of `stoq scan` (`plugin` a list of workers, `scan`
+// an object keyed by worker name) is read as one scan per listed worker (for_each_scan).
 //
 //   YARA  a scan that is a list of hits ({"rule", "meta", ...}: stoQ's yara worker; a hit
 //         with "matches": false is skipped), one hit object, or the "matches"/"yara"
@@ -71,6 +72,24 @@ void visit_rules(const Json& scan, const OnHit& on_hit, int depth = 0) {
   }
 }
 
+// Calls on_scan(scan) for each scan of a result entry: its `scan`, or in stoq scan's
+// shape each listed worker's part of it, in `plugin` order.
+template <typename OnScan>
+void for_each_scan(const Json& entry, const OnScan& on_scan) {
+  auto scan = entry.find("scan");
+  if (scan == entry.end()) return;
+  auto plugin = entry.find("plugin");
+  if (plugin != entry.end() && plugin->is_array() && scan->is_object()) {
+    for (const Json& name : *plugin) {
+      if (!name.is_string()) continue;
+      auto part = scan->find(name.get_ref<const std::string&>());
+      if (part != scan->end()) on_scan(*part);
+    }
+    return;
+  }
+  on_scan(*scan);
+}
+
 enum class IocShape { Map, List };
 
 namespace detail {
@@ -104,18 +123,18 @@ void visit_ioc_list(const Json& list, const OnIoc& on_ioc) {
 }  // namespace detail
 
 // Calls on_ioc(type (lower-cased), value (not empty), shape) for every IOC of a result
-// entry, in document order: the scan's map, its "iocs" map and list, the entry's "iocs" list.
+// entry, in document order: each scan's map, its "iocs" map and list, the entry's "iocs" list.
 template <typename OnIoc>
 void visit_iocs(const Json& entry, const OnIoc& on_ioc) {
-  auto scan = entry.find("scan");
-  if (scan != entry.end() && scan->is_object()) {
-    detail::visit_ioc_map(*scan, on_ioc);
-    auto nested = scan->find("iocs");
-    if (nested != scan->end()) {
+  for_each_scan(entry, [&](const Json& scan) {
+    if (!scan.is_object()) return;
+    detail::visit_ioc_map(scan, on_ioc);
+    auto nested = scan.find("iocs");
+    if (nested != scan.end()) {
       if (nested->is_object()) detail::visit_ioc_map(*nested, on_ioc);
       detail::visit_ioc_list(*nested, on_ioc);
     }
-  }
+  });
   auto entry_iocs = entry.find("iocs");
   if (entry_iocs != entry.end()) detail::visit_ioc_list(*entry_iocs, on_ioc);
 }

@@ -10,6 +10,8 @@ namespace stoq::cli {
 int cmd_help();
 int cmd_list(const std::vector<std::string>& args);
 int cmd_worker(const std::string& worker, const std::vector<std::string>& args);
+/// `stoq scan -w NAME [-w NAME ...] [options]`: several workers on every payload.
+int cmd_scan(const std::vector<std::string>& args);
 /// `stoq render TEMPLATE [RESULTS.json]`: 0, 1 (template or input error), 2 (bad arguments).
 int cmd_render(const std::vector<std::string>& args);
 

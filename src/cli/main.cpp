@@ -1,5 +1,6 @@
 // stoq: the command line. `stoq help`, `stoq --version`, `stoq list`, `stoq render`
-// and `stoq <worker> [options]`, which runs a worker plugin (stoq-original §a.1).
+// `stoq scan -w NAME ...` (several workers in one pass: docs/scan.md) and
+// `stoq <worker> [options]`, which runs a worker plugin (stoq-original §a.1).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
     args.erase(args.begin());
     if (command == "list") return stoq::cli::cmd_list(args);
     if (command == "render") return stoq::cli::cmd_render(args);
+    if (command == "scan") return stoq::cli::cmd_scan(args);
     if (!command.empty() && command[0] == '-') {
       std::fprintf(stderr, "stoq: error: expected a command or a worker name before '%s' (see stoq help)\n",
                    command.c_str());

@@ -1,5 +1,7 @@
 // `stoq <worker> [options]`: the shared worker options of stoQ (StoqArgs) plus the
-// worker's own options, generated from its option table.
+// worker's own options, generated from its option table. `stoq scan -w NAME ...`: the
+// same shared options, several workers on every payload (their options through
+// --plugin-opt name:option=value); docs/scan.md.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
@@ -47,6 +49,7 @@ struct SharedArgs {
   std::string rate_limit;
   double cron = 0;
   bool fail_on_errors = false;
+  bool no_progress = false;
   std::vector<std::string> plugin_opts;
 };
 
@@ -89,6 +92,7 @@ void add_shared(CLI::App& app, SharedArgs& a) {
       ->check(seconds_between(kMinCronSeconds, kMaxCronSeconds));
   flag("--fail-on-errors", a.fail_on_errors,
        "Exit with status 3 when any results document has an `errors` entry (all else went well)");
+  flag("--no-progress", a.no_progress, "No progress line on stderr (drawn only when stderr is a terminal)");
   opt("--plugin-opt", a.plugin_opts, "Set any plugin's option: name:option=value (repeatable)")
       ->take_all()
       ->expected(1, 1 << 20);
@@ -105,26 +109,40 @@ Json parse_metadata(const std::vector<std::string>& pairs) {
   return metadata;
 }
 
-}  // namespace
-
-int cmd_worker(const std::string& worker, const std::vector<std::string>& args_in) {
+// `stoq <worker>` (scan = false: `command` is the worker) or `stoq scan` (the workers come from -w).
+int run_command(const std::string& command, const std::vector<std::string>& args_in, bool scan) {
   std::vector<std::string> args = args_in;
   std::optional<std::string> config_path = take_config_flag(args);
   CoreConfig config = config::load_core_config(config_path, config::default_locations());
   logging::setup(config, "", false);  // stderr until the options are known good
   loader::Catalog catalog(config.plugin_dir_list);
-  const loader::LoadedPlugin& plugin = catalog.load(Category::Worker, worker);
+  const loader::LoadedPlugin* plugin = scan ? nullptr : &catalog.load(Category::Worker, command);
 
-  CLI::App app{plugin.manifest.info.description, "stoq " + worker};
+  CLI::App app{scan ? "Run several workers on every payload, in one pass: each payload is read, hashed and "
+                      "dispatched once, and saved as one document with `scan` keyed by worker name."
+                    : plugin->manifest.info.description,
+               "stoq " + command};
   app.set_help_flag("-h,--help", "Show this help and exit");
   app.add_option("--config", config_path, "stoq.cfg to use")->group(kShared);  // already taken; listed for -h
   SharedArgs shared;
   add_shared(app, shared);
+  std::vector<std::string> workers;
+  if (scan) {
+    app.add_option("-w,--worker", workers, "Worker to run on every payload (repeatable, in this order)")
+        ->group(kShared)
+        ->required()
+        ->take_all()
+        ->expected(1, 1 << 20);
+  }
   std::map<std::string, std::string> plugin_values;
   std::map<std::string, CLI::Option*> plugin_flags;
-  for (const loader::OptionSchema& option : plugin.schema) {
-    // Version bounds describe the plugin, and --rate-limit already overrides ratelimit.
-    if (option.name == "min_stoq_version" || option.name == "max_stoq_version" || option.name == "ratelimit") continue;
+  for (const loader::OptionSchema& option : scan ? std::vector<loader::OptionSchema>() : plugin->schema) {
+    // Version bounds describe the plugin, --rate-limit already overrides ratelimit, and
+    // concurrent means something only to stoq scan.
+    if (option.name == "min_stoq_version" || option.name == "max_stoq_version" || option.name == "ratelimit" ||
+        option.name == "concurrent") {
+      continue;
+    }
     std::string names;
     if (option.short_flag != 0) names += std::string("-") + option.short_flag + ",";
     std::string dashed = option.name;
@@ -146,8 +164,19 @@ int cmd_worker(const std::string& worker, const std::vector<std::string>& args_i
     std::printf("%s", app.help().c_str());
     return 0;
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "stoq %s: error: %s (see stoq %s -h)\n", worker.c_str(), e.what(), worker.c_str());
+    std::fprintf(stderr, "stoq %s: error: %s (see stoq %s -h)\n", command.c_str(), e.what(), command.c_str());
     return 2;
+  }
+  if (scan) {
+    for (std::size_t i = 0; i < workers.size(); ++i) {
+      if (std::find(workers.begin(), workers.begin() + static_cast<std::ptrdiff_t>(i), workers[i]) !=
+          workers.begin() + static_cast<std::ptrdiff_t>(i)) {
+        throw Error("-w " + workers[i] + " is given twice");
+      }
+      (void)catalog.load(Category::Worker, workers[i]);  // an unknown worker fails here, by name
+    }
+  } else {
+    workers.push_back(command);
   }
   if (app.get_option("--max-recursion")->count() > 0 && !shared.dispatch) {
     throw Error("-R/--max-recursion limits dispatch: give it with -D");
@@ -164,7 +193,10 @@ int cmd_worker(const std::string& worker, const std::vector<std::string>& args_i
   }
 
   engine::RunSettings settings;
-  settings.worker = worker;
+  settings.worker = command;
+  settings.workers = workers;
+  settings.combined = scan;
+  settings.progress = !shared.no_progress;
   settings.path = shared.path;
   settings.source = !shared.ingest.empty()                    ? shared.ingest
                     : (!shared.path.empty() || shared.errors) ? config.default_source
@@ -191,8 +223,8 @@ int cmd_worker(const std::string& worker, const std::vector<std::string>& args_i
   for (const auto& [name, option] : plugin_flags) {
     if (option->count() == 0) continue;
     const std::string& value = plugin_values[name];
-    settings.plugin_options[worker].emplace_back(name,
-                                                 value.empty() && option->get_expected_min() == 0 ? "true" : value);
+    settings.plugin_options[command].emplace_back(name,
+                                                  value.empty() && option->get_expected_min() == 0 ? "true" : value);
   }
   for (const std::string& assignment : shared.plugin_opts) {
     auto colon = assignment.find(':');
@@ -206,5 +238,13 @@ int cmd_worker(const std::string& worker, const std::vector<std::string>& args_i
   logging::setup(config, shared.log_level, true);  // now also <log_dir>/stoq.log: refused if it cannot be written
   return engine::run_worker(config, settings, catalog);
 }
+
+}  // namespace
+
+int cmd_worker(const std::string& worker, const std::vector<std::string>& args) {
+  return run_command(worker, args, false);
+}
+
+int cmd_scan(const std::vector<std::string>& args) { return run_command("scan", args, true); }
 
 }  // namespace stoq::cli

@@ -176,18 +176,22 @@ class SummaryDecorator final : public Decorator {
     auto plugin = entry.find("plugin");
     if (plugin != entry.end() && plugin->is_string()) {
       state.entry_plugins.add(clip(plugin->get_ref<const std::string&>()));
+    } else if (plugin != entry.end() && plugin->is_array()) {  // stoq scan: the list of workers
+      for (const Json& name : *plugin) {
+        if (name.is_string()) state.entry_plugins.add(clip(name.get_ref<const std::string&>()));
+      }
     }
     Unique types;  // each type once per entry
     collect_types(entry, types);
-    auto scan = entry.find("scan");
-    if (scan != entry.end() && scan->is_object()) collect_types(*scan, types);
-    for (const std::string& type : types.items) state.file_types.add(type);
-    if (scan == entry.end()) return;
-
     Unique rules;  // each rule once per entry
-    visit_rules(*scan, [&](const std::string& rule, const Json& /*meta*/) { rules.add(clip(rule)); });
+    for_each_scan(entry, [&](const Json& scan) {
+      if (scan.is_object()) collect_types(scan, types);
+      visit_rules(scan, [&](const std::string& rule, const Json& /*meta*/) { rules.add(clip(rule)); });
+    });
+    for (const std::string& type : types.items) state.file_types.add(type);
     state.hits += rules.items.size();
     for (const std::string& rule : rules.items) state.rules.add(rule);
+    if (!entry.contains("scan")) return;
 
     visit_iocs(entry, [&](const std::string& type, const std::string& value, IocShape shape) {
       if (shape == IocShape::Map && !ioc_types_.contains(type)) return;  // Strelka's lists: any type

@@ -237,14 +237,13 @@ class VerdictDecorator final : public Decorator {
   }
 
   void score_entry(const Json& entry, PayloadScore& payload, std::vector<Reason>& reasons) const {
-    auto scan = entry.find("scan");
-    if (scan != entry.end()) {
-      visit_rules(*scan, [&](const std::string& rule, const Json& meta) {
+    for_each_scan(entry, [&](const Json& scan) {
+      visit_rules(scan, [&](const std::string& rule, const Json& meta) {
         if (!payload.rules.insert(rule).second) return;
         auto [points, why] = rule_score(rule, meta);
         fire(payload, "yara", rule, points, std::move(why), reasons);
       });
-    }
+    });
     if (ioc_scores_.empty()) return;
     visit_iocs(entry, [&](const std::string& type, const std::string& value, IocShape /*shape*/) {
       if (ioc_scores_.contains(type)) payload.iocs[type].insert(value);

@@ -130,6 +130,7 @@ class FileDirSource final : public Source {
 
   void ingest() override {
     if (top_.get() < 0) {
+      stoq().expect_messages(1);
       queue(root_);
       return;
     }
@@ -139,6 +140,7 @@ class FileDirSource final : public Source {
     }
     Listing listing = list_directory(top_.get(), false);
     if (!listing.error.empty()) throw Error("cannot read directory " + root_ + ": " + listing.error);
+    stoq().expect_messages(listing.files.size());  // the walk of a tree does not know it in advance
     for (const std::string& name : listing.files) {
       if (stoq().stopping() || !queue(child_path(root_, name))) return;
     }

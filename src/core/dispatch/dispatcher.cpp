@@ -205,24 +205,7 @@ void Dispatcher::run(const Payload& root, const Json& root_uuids, const Json& me
           seen.emplace(hashes.sha256, id);
           Json child_kwargs = message.is_object() ? message : Json::object();
           for (const auto& [key, value] : meta.items()) child_kwargs[key] = value;
-          isolation::TimedCall timed_scan("worker:" + context_.worker_name,
-                                          plugins_.helpers().watched_timeout(Category::Worker, context_.worker_name),
-                                          id);
-          try {
-            scan = worker_.scan(child.payload, child_kwargs);
-            // As for the root: an array is one item per document, and a child has one
-            // entry, so a one-item array is that item (the yara worker's list of hits);
-            // true (the worker saved its output itself) leaves nothing to record.
-            if (scan.is_array() && scan.size() == 1) scan = std::move(scan[0]);
-            if (scan.is_boolean()) scan = nullptr;
-          } catch (...) {
-            errors.add("worker:" + context_.worker_name, engine::current_exception_text(), id);
-          }
-          timed_scan.finish();
-          if (lifecycle::nested_deeper_than(scan, lifecycle::kMaxResultDepth)) {
-            errors.add("worker:" + context_.worker_name, "scan results nested too deep were dropped", id);
-            scan = nullptr;
-          }
+          scan = workers_.scan_child(child.payload, child_kwargs, id, errors);
         }
         if (!context_.archive_connector.empty() && route.meta.value("save", "") == "True") {
           try {
@@ -235,7 +218,7 @@ void Dispatcher::run(const Payload& root, const Json& root_uuids, const Json& me
             errors.add("connector:" + context_.archive_connector, engine::current_exception_text(), id);
           }
         }
-        Json entry = lifecycle::make_child_entry(route.meta, route.plugin, context_.worker_name, uuids, std::move(scan),
+        Json entry = lifecycle::make_child_entry(route.meta, route.plugin, context_.worker, uuids, std::move(scan),
                                                  context_.hashpayload ? &hashes : nullptr, size, meta, id);
         lifecycle::add_child(document, std::move(entry), id, route.plugin);
         if (duplicate != seen.end()) continue;

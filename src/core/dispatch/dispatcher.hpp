@@ -4,7 +4,7 @@
 // run's source queue: workers are its only consumers, so re-queueing children would
 // deadlock when it fills). Each payload is matched against the dispatch rules; each
 // routed carver/extractor/decoder returns children; each child is hashed (once),
-// scanned by the same worker, appended to the document as its own entry and
+// scanned by the same workers, appended to the document as its own entry and
 // dispatched again, until max_recursion. Every limit hit and every plugin failure is
 // an `errors` entry naming it and the payload; the rest of the tree carries on.
 #pragma once
@@ -15,6 +15,7 @@
 #include "dispatch/rules.hpp"
 #include "engine/error_list.hpp"
 #include "engine/plugin_set.hpp"
+#include "engine/worker_scans.hpp"
 
 namespace stoq::dispatch {
 
@@ -23,15 +24,15 @@ struct DispatchContext {
   const DispatchRules& rules;
   const DispatchLimits& limits;
   std::string spill_dir;
-  std::string worker_name;
+  Json worker;  // the results' `plugin`: the worker, or stoq scan's list of workers
   bool hashpayload = true;
   std::string archive_connector;  // -A: children whose rule says save = "True" are archived
 };
 
 class Dispatcher {
  public:
-  Dispatcher(engine::PluginSet& plugins, Worker& worker, const DispatchContext& context)
-      : plugins_(plugins), worker_(worker), context_(context) {}
+  Dispatcher(engine::PluginSet& plugins, engine::WorkerScans& workers, const DispatchContext& context)
+      : plugins_(plugins), workers_(workers), context_(context) {}
 
   /// Dispatches `root` (payload_id 0 of `document`, with `root_uuids`) and everything
   /// extracted from it; children become entries of `document`. `message` is the root's
@@ -40,7 +41,7 @@ class Dispatcher {
 
  private:
   engine::PluginSet& plugins_;
-  Worker& worker_;
+  engine::WorkerScans& workers_;
   const DispatchContext& context_;
 };
 

@@ -16,6 +16,7 @@
 #include "engine/host_services.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/plugin_set.hpp"
+#include "engine/progress.hpp"
 #include "engine/run_state.hpp"
 #include "engine/signal_watcher.hpp"
 #include "isolation/watchdog.hpp"
@@ -51,7 +52,7 @@ void check_plugins_exist(RunState& state) {
   };
   check_overrides(state.config.plugin_options);
   check_overrides(settings.plugin_options);
-  if (state.worker_options.get_bool("saveresults") && !settings.output_connector.empty()) {
+  if (state.saveresults && !settings.output_connector.empty()) {
     state.catalog.load(Category::Connector, settings.output_connector);
   }
   if (!settings.archive_connector.empty()) state.catalog.load(Category::Connector, settings.archive_connector);
@@ -236,10 +237,12 @@ int run_with_source(RunState& state) {
   } catch (...) {
     source_failure = current_exception_text();
   }
+  state.counters.source_done = true;
   state.queue.close();
   drained.wait();
   finish();
-  state.wait_for_aborts();  // every ack has returned before the source is deactivated
+  state.wait_for_aborts();                                 // every ack has returned before the source is deactivated
+  if (state.progress != nullptr) state.progress->erase();  // before the messages below
   main_plugins.shutdown();
   state.failure_log.flush();  // the suppressed counts before the verdict
   if (!source_failure.empty()) {
@@ -268,7 +271,10 @@ int run_worker(const CoreConfig& config, const RunSettings& settings, loader::Ca
   const auto started = std::chrono::steady_clock::now();
   RunState state(config, settings, catalog);
   check_plugins_exist(state);
+  ProgressLine progress(state.counters, settings.progress && !settings.source.empty());
+  state.progress = &progress;
   auto report = [&](const std::string& ending) {
+    progress.erase();
     std::string line = summary_line(state.counters, std::chrono::steady_clock::now() - started, ending);
     std::fprintf(stderr, "%s\n", line.c_str());
   };

@@ -6,10 +6,8 @@
 
 #include "dispatch/dispatcher.hpp"
 #include "engine/host_services.hpp"
-#include "isolation/isolated_plugin.hpp"
 #include "isolation/watchdog.hpp"
 #include "lifecycle/results.hpp"
-#include "lifecycle/tlp.hpp"
 #include "sdk/mapping_guard.hpp"
 #include "sdk/output.hpp"
 
@@ -42,23 +40,12 @@ std::string render_results(const templating::Template& output, Json& document) {
   return output.render(vars);
 }
 
-Pipeline::Pipeline(PluginSet& plugins) : plugins_(plugins), state_(plugins.state()) {
-  const Options& options = state_.worker_options;
-  hashpayload_ = options.get_bool("hashpayload");
-  saveresults_ = options.get_bool("saveresults");
-  max_tlp_ = options.get_string("max_tlp");
-}
+Pipeline::Pipeline(PluginSet& plugins) : plugins_(plugins), state_(plugins.state()), workers_(plugins) {}
 
 void Pipeline::activate_eagerly() {
   const RunSettings& settings = state_.settings;
-  if (isolation::IsolatedPlugin* helper = plugins_.helpers().find(Category::Worker, settings.worker)) {
-    helper->start();  // an activation failure stops the run, as in-process
-    isolated_worker_ = std::make_unique<isolation::IsolatedWorker>(*helper);
-    worker_ = isolated_worker_.get();
-  } else {
-    worker_ = &plugins_.get<Worker>(settings.worker);
-  }
-  if (saveresults_ && !settings.output_connector.empty()) plugins_.get<Connector>(settings.output_connector);
+  workers_.activate();
+  if (state_.saveresults && !settings.output_connector.empty()) plugins_.get<Connector>(settings.output_connector);
   if (!settings.archive_connector.empty()) plugins_.get<Connector>(settings.archive_connector);
   if (!settings.decorator.empty()) plugins_.get<Decorator>(settings.decorator);
 }
@@ -94,13 +81,14 @@ void Pipeline::count_outcome(bool saved) {
 
 bool Pipeline::run_steps(const Json& message, bool has_source) {
   const RunSettings& settings = state_.settings;
-  if (worker_ == nullptr) activate_eagerly();
+  if (!workers_.activated()) activate_eagerly();
   std::string tlp = text_field(message, "tlp");
   if (tlp.empty()) tlp = settings.tlp.empty() ? state_.config.default_tlp : settings.tlp;
-  if (!admit(message, tlp)) return !state_.stopping();
+  if (!admit(text_field(message, "path"), tlp)) return !state_.stopping();
 
   Work work{message, {}, Json::object(), {}, false};
   if (has_source) fetch(work);
+  if (!work.payload.is_none()) state_.counters.bytes += work.payload.size();
   if (!work.payload.is_none()) archive_and_hash(work);
   if (isolation::WorkerSlot* slot = isolation::current_slot()) {  // for the document of an overrun
     slot->set_known(work.entry, work.payload.is_none() ? std::nullopt : std::optional(work.payload.size()), tlp);
@@ -131,15 +119,15 @@ bool Pipeline::run_steps(const Json& message, bool has_source) {
   bool all_saved = true;
   for (std::size_t i = 0; i < items->size(); ++i) {
     Json entry = i + 1 == items->size() ? std::move(work.entry) : work.entry;  // copies only for lists
-    Json result = lifecycle::finish_entry(std::move(entry), std::move((*items)[i]), uuids, settings.worker, size,
+    Json result = lifecycle::finish_entry(std::move(entry), std::move((*items)[i]), uuids, state_.results_plugin, size,
                                           message, settings.metadata);
-    Json document = lifecycle::make_document(std::move(result), settings.worker, tlp);
+    Json document = lifecycle::make_document(std::move(result), state_.results_plugin, tlp);
     Errors document_errors = i + 1 == items->size() ? std::move(work.errors) : work.errors;
     // -D: children join the last document (one per payload, as the worker returns one item).
     if (i + 1 == items->size() && state_.dispatch_rules && !work.payload.is_none()) {
       dispatch::DispatchContext context{*state_.dispatch_rules, state_.dispatch_limits, state_.spill_dir(),
-                                        settings.worker,        hashpayload_,           settings.archive_connector};
-      dispatch::Dispatcher(plugins_, *worker_, context).run(work.payload, uuids, message, document, document_errors);
+                                        state_.results_plugin,  state_.hashpayload,     settings.archive_connector};
+      dispatch::Dispatcher(plugins_, workers_, context).run(work.payload, uuids, message, document, document_errors);
       report_shrink(document_errors);
     }
     all_saved = save(std::move(document), root_sha1, document_errors) && all_saved;
@@ -147,16 +135,13 @@ bool Pipeline::run_steps(const Json& message, bool has_source) {
   return all_saved;
 }
 
-// Ratelimit, then the TLP gate. False: do not process (skipped, or stopped while waiting).
-bool Pipeline::admit(const Json& message, const std::string& tlp) {
-  if (state_.rate_limiter && !state_.rate_limiter->acquire([&](auto wait) { return state_.wait_for_stop(wait); })) {
-    return false;
-  }
-  if (lifecycle::tlp_allows(max_tlp_, tlp)) return true;
-  outcome_.skipped_by_tlp = true;
-  spdlog::info("{}: skipping {} (tlp {} is below max_tlp {})", state_.settings.worker, text_field(message, "path"), tlp,
-               max_tlp_);
-  return false;
+// Each worker's TLP gate, then its ratelimit. False: do not process (skipped by every
+// worker, or stopped while waiting).
+bool Pipeline::admit(const std::string& path, const std::string& tlp) {
+  bool skipped_by_tlp = false;
+  bool admitted = workers_.admit(tlp, path, skipped_by_tlp);
+  outcome_.skipped_by_tlp = skipped_by_tlp;
+  return admitted;
 }
 
 // The bytes come from the connector the message names in "archive" (file: by path).
@@ -200,7 +185,7 @@ void Pipeline::archive_and_hash(Work& work) {
       archived = Json::object();
     }
   }
-  if (!hashpayload_) return;
+  if (!state_.hashpayload) return;
   const Hashes& hashes = payload.hashes();
   work.entry["md5"] = hashes.md5;
   work.entry["sha1"] = hashes.sha1;
@@ -211,26 +196,11 @@ void Pipeline::archive_and_hash(Work& work) {
 
 // A failed fetch (errors says why) skips the scan; when no fetch was asked for, the
 // worker runs without a payload (e.g. a lookup by a hash carried in the message).
-// scan() returns an object (one item), an array (each element an item), null/false
-// (no items) or true (handled: nullopt).
+// The worker's scan() returns an object (one item), an array (each element an item),
+// null/false (no items) or true (handled: nullopt). stoq scan: one object, one item.
 std::optional<Json> Pipeline::scan(Work& work) {
   Json scanned;
-  if (!work.fetch_failed) {
-    const std::string& worker = state_.settings.worker;
-    isolation::TimedCall timed("worker:" + worker, plugins_.helpers().watched_timeout(Category::Worker, worker));
-    try {
-      scanned = worker_->scan(work.payload, work.message);
-    } catch (...) {
-      work.errors.add("worker:" + worker, current_exception_text());
-    }
-    timed.finish();  // an abandoned call's thread stops here (CallAbandoned)
-  }
-  if (lifecycle::nested_deeper_than(scanned, lifecycle::kMaxResultDepth)) {
-    work.errors.add(
-        "worker:" + state_.settings.worker,
-        "scan results nested deeper than " + std::to_string(lifecycle::kMaxResultDepth) + " levels were dropped");
-    scanned = nullptr;
-  }
+  if (!work.fetch_failed) scanned = workers_.scan_root(work.payload, work.message, work.errors);
   if (scanned.is_boolean()) return scanned.get<bool>() ? std::nullopt : std::optional<Json>(Json::array());
   if (scanned.is_array()) return scanned;
   Json items = Json::array();
@@ -266,7 +236,7 @@ bool Pipeline::save(Json document, const std::string& root_sha1, Errors& errors)
     outcome_.had_errors = true;
   }
   const std::string payload = payload_name(document, Json::object());  // for messages
-  if (!saveresults_ || settings.output_connector.empty()) return true;
+  if (!state_.saveresults || settings.output_connector.empty()) return true;
 
   std::vector<Json> documents;
   if (settings.split) {
@@ -331,9 +301,9 @@ bool Pipeline::save_overrun(const isolation::Overrun& overrun) {
   }
   std::string tlp = overrun.tlp;
   if (tlp.empty()) tlp = settings.tlp.empty() ? state_.config.default_tlp : settings.tlp;
-  Json result = lifecycle::finish_entry(overrun.known_entry, nullptr, uuids, settings.worker, overrun.size,
-                                        overrun.message, settings.metadata);
-  Json document = lifecycle::make_document(std::move(result), settings.worker, tlp);
+  Json result = lifecycle::finish_entry(overrun.known_entry, settings.combined ? Json::object() : Json(), uuids,
+                                        state_.results_plugin, overrun.size, overrun.message, settings.metadata);
+  Json document = lifecycle::make_document(std::move(result), state_.results_plugin, tlp);
   Errors errors;
   errors.add(overrun.plugin, overrun.error, overrun.payload_id);
   std::string root_sha1 = text_field(overrun.known_entry, "sha1");

@@ -11,6 +11,7 @@
 
 #include "engine/error_list.hpp"
 #include "engine/plugin_set.hpp"
+#include "engine/worker_scans.hpp"
 #include "isolation/watchdog.hpp"
 #include "stoq/json.hpp"
 #include "stoq/template.hpp"
@@ -47,7 +48,7 @@ class Pipeline {
     Errors errors;
     bool fetch_failed = false;
   };
-  bool admit(const Json& message, const std::string& tlp);
+  bool admit(const std::string& path, const std::string& tlp);
   void fetch(Work& work);
   void archive_and_hash(Work& work);
   /// The worker's results as a list of items, each to become a document; nullopt when
@@ -66,11 +67,7 @@ class Pipeline {
   Outcome outcome_;
   PluginSet& plugins_;
   RunState& state_;
-  Worker* worker_ = nullptr;
-  std::unique_ptr<Worker> isolated_worker_;  // worker_ when the worker runs in an isolation helper
-  bool hashpayload_ = false;
-  bool saveresults_ = false;
-  std::string max_tlp_;
+  WorkerScans workers_;
 };
 
 }  // namespace stoq::engine

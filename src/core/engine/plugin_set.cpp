@@ -14,6 +14,7 @@ PluginSet::~PluginSet() { shutdown(); }
 
 Plugin& PluginSet::get_plugin(Category category, const std::string& name) {
   std::string key = std::string(category_name(category)) + ":" + name;
+  std::lock_guard lock(mutex_);
   if (auto it = by_key_.find(key); it != by_key_.end()) return *it->second;
   if (shut_down_) throw Error(key + " requested after shutdown");
   const loader::LoadedPlugin& loaded = state_.catalog.load(category, name);
@@ -69,6 +70,7 @@ bool PluginSet::put(Json message, Ack on_done) {
     if (envelope.ack) envelope.ack(false);
     return false;
   }
+  ++state_.counters.queued;
   return true;
 }
 

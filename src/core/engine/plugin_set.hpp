@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -33,6 +34,7 @@ class PluginSet final : public Stoq {
   [[nodiscard]] const CoreConfig& config() const override { return state_.config; }
   [[nodiscard]] const RunOptions& run() const override { return state_.run_options; }
   bool put(Json message, Ack on_done) override;
+  void expect_messages(std::uint64_t count) override { state_.counters.expected += count; }
   [[nodiscard]] bool stopping() const override { return state_.stopping(); }
   bool wait_for_stop(std::chrono::milliseconds timeout) override { return state_.wait_for_stop(timeout); }
   Reader& reader(const std::string& name) override { return get<Reader>(name); }
@@ -62,6 +64,9 @@ class PluginSet final : public Stoq {
     std::thread heartbeat;
   };
   RunState& state_;
+  /// stoq scan's concurrent workers may ask for plugins (readers) from their own threads;
+  /// recursive: a plugin's activate() may ask for another.
+  std::recursive_mutex mutex_;
   std::vector<Instance> instances_;  // in activation order
   std::map<std::string, Plugin*> by_key_;
   bool shut_down_ = false;

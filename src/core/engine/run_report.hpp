@@ -32,6 +32,11 @@ struct RunCounters {
   std::atomic<std::uint64_t> saved{0};           // ... whose results were all saved (acknowledged)
   std::atomic<std::uint64_t> with_errors{0};     // ... whose results carry an `errors` entry
   std::atomic<std::uint64_t> skipped_by_tlp{0};  // ... refused by the worker's max_tlp
+  // For the progress line (engine/progress.hpp):
+  std::atomic<std::uint64_t> bytes{0};     // size of the payloads taken (roots, as read)
+  std::atomic<std::uint64_t> queued{0};    // messages the source queued
+  std::atomic<std::uint64_t> expected{0};  // messages the source said it will queue (0: unknown)
+  std::atomic<bool> source_done{false};    // ingest() returned: `queued` is the total
 };
 
 /// "stoq: 120 payloads, 120 saved, 3 with errors, 0 skipped by TLP, 1.2 s", plus

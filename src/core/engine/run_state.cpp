@@ -40,6 +40,12 @@ RunOptions make_run_options(const RunSettings& settings) {
   return options;
 }
 
+// `workers` defaults to the one `worker`.
+RunSettings with_workers(RunSettings settings) {
+  if (settings.workers.empty() && !settings.worker.empty()) settings.workers.push_back(settings.worker);
+  return settings;
+}
+
 }  // namespace
 
 std::string template_error_text(const templating::TemplateError& error, const fs::path& dir) {
@@ -74,23 +80,55 @@ OutputTemplate load_output_template(const fs::path& plugin_path, const std::stri
 
 RunState::RunState(CoreConfig config_in, RunSettings settings_in, loader::Catalog& catalog_in)
     : config(std::move(config_in)),
-      settings(std::move(settings_in)),
+      settings(with_workers(std::move(settings_in))),
       run_options(make_run_options(settings)),
       catalog(catalog_in),
       queue(static_cast<std::size_t>(config.max_queue)) {
-  const loader::LoadedPlugin& worker = catalog.load(Category::Worker, settings.worker);
-  worker_options = options_for(worker);
-  std::string ratelimit = settings.ratelimit.empty() ? worker_options.get_string("ratelimit") : settings.ratelimit;
-  if (!ratelimit.empty()) {
-    auto interval = lifecycle::parse_ratelimit(ratelimit);
-    if (!interval) throw Error("ratelimit must be 'count/seconds' (e.g. 1/10), got '" + ratelimit + "'");
-    rate_limiter = std::make_unique<lifecycle::RateLimiter>(*interval);
+  if (settings.workers.empty()) throw Error("no worker to run");
+  for (const std::string& name : settings.workers) {
+    const loader::LoadedPlugin& plugin = catalog.load(Category::Worker, name);
+    WorkerRun& run = workers.emplace_back();
+    run.name = name;
+    run.options = options_for(plugin);
+    // --rate-limit is the run's: with one worker it overrides that worker's ratelimit,
+    // with several it applies to each of them.
+    std::string ratelimit = settings.ratelimit.empty() ? run.options.get_string("ratelimit") : settings.ratelimit;
+    if (!ratelimit.empty()) {
+      auto interval = lifecycle::parse_ratelimit(ratelimit);
+      if (!interval) throw Error(name + ": ratelimit must be 'count/seconds' (e.g. 1/10), got '" + ratelimit + "'");
+      run.rate_limiter = std::make_unique<lifecycle::RateLimiter>(*interval);
+    }
+    run.max_tlp = run.options.get_string("max_tlp");
+    run.hashpayload = run.options.get_bool("hashpayload");
+    run.saveresults = run.options.get_bool("saveresults");
+    run.concurrent = run.options.has("concurrent") && run.options.get_bool("concurrent");
+    hashpayload = hashpayload || run.hashpayload;
+    saveresults = saveresults || run.saveresults;
+  }
+  if (settings.combined) {
+    results_plugin = Json::array();
+    for (const WorkerRun& run : workers) results_plugin.push_back(run.name);
+  } else {
+    results_plugin = workers.front().name;
   }
   // Parsed now, once: a missing template or a syntax error stops the run before any payload.
-  if (!settings.template_name.empty()) {
-    output_template = load_output_template(worker.manifest.info.plugin_path, settings.template_name);
-  }
+  if (!settings.template_name.empty()) output_template = load_run_template(settings.template_name);
   if (settings.dispatch) load_dispatch();
+}
+
+// -T NAME: the worker's templates/NAME; with several workers (stoq scan), the first
+// worker, in -w order, that has a template of that name.
+OutputTemplate RunState::load_run_template(const std::string& name) const {
+  for (const WorkerRun& run : workers) {
+    fs::path plugin_path = catalog.load(Category::Worker, run.name).manifest.info.plugin_path;
+    std::error_code error;
+    if (workers.size() == 1 || fs::is_regular_file(plugin_path / "templates" / name, error)) {
+      return load_output_template(plugin_path, name);
+    }
+  }
+  std::string names;
+  for (const WorkerRun& run : workers) names += (names.empty() ? "" : ", ") + run.name;
+  throw Error("-T " + name + ": none of the workers (" + names + ") has a template of that name in its templates/");
 }
 
 // -D: compile the rules once, and load (not activate) every plugin they route to, so a

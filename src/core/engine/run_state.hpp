@@ -1,5 +1,5 @@
 // What all threads of one run share: configuration, the catalog, the queue, the
-// stop flag, the worker's rate limiter and the -T output template.
+// stop flag, each worker's options and rate limiter, and the -T output template.
 #pragma once
 
 #include <atomic>
@@ -10,9 +10,11 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "dispatch/limits.hpp"
 #include "dispatch/rules.hpp"
+#include "engine/progress.hpp"
 #include "engine/queue.hpp"
 #include "engine/run_report.hpp"
 #include "engine/settings.hpp"
@@ -41,6 +43,20 @@ OutputTemplate load_output_template(const std::filesystem::path& plugin_path, co
 /// path of its file (dir empty or ".": the template's own name).
 std::string template_error_text(const templating::TemplateError& error, const std::filesystem::path& dir);
 
+/// One worker of the run, as every thread runs it: its options (.stoq, stoq.cfg, the
+/// command line) and what the pipeline reads from them once.
+struct WorkerRun {
+  std::string name;
+  Options options;
+  std::unique_ptr<lifecycle::RateLimiter> rate_limiter;  // null: no ratelimit
+  std::string max_tlp;                                   // empty: every TLP
+  bool hashpayload = true;
+  bool saveresults = true;
+  /// `concurrent = True` in its .stoq: in `stoq scan`, may run on a payload at the same
+  /// time as the run's other concurrent workers (engine/worker_scans.hpp).
+  bool concurrent = false;
+};
+
 class RunState {
  public:
   RunState(CoreConfig config, RunSettings settings, loader::Catalog& catalog);
@@ -50,9 +66,14 @@ class RunState {
   const RunOptions run_options;
   loader::Catalog& catalog;
   MessageQueue queue;
-  /// The worker's options (options_for the run's worker).
-  Options worker_options;
-  std::unique_ptr<lifecycle::RateLimiter> rate_limiter;  // null: no ratelimit
+  /// settings.workers, in order.
+  std::vector<WorkerRun> workers;
+  /// Whether any worker wants the payload's hashes in its results (hashpayload), and
+  /// whether any wants its results saved (saveresults).
+  bool hashpayload = false;
+  bool saveresults = false;
+  /// What results entries name as their `plugin`: the worker, or (stoq scan) the list.
+  Json results_plugin;
   /// -T: rendered in place of the JSON for every document saved; parsed is null without -T.
   OutputTemplate output_template;
   /// -D: the dispatch rules (compiled once, shared by every thread), the request limits
@@ -64,6 +85,7 @@ class RunState {
   std::atomic<std::uint64_t> unsaved{0};
   /// The summary line's counts, and the rate-limited warnings for plugin failures.
   RunCounters counters;
+  ProgressLine* progress = nullptr;  // erased before the run's closing messages
   logging::RepeatLimiter failure_log;
 
   /// A plugin's options: its .stoq values, then stoq.cfg [name] overrides, then the
@@ -83,6 +105,7 @@ class RunState {
 
  private:
   void load_dispatch();
+  [[nodiscard]] OutputTemplate load_run_template(const std::string& name) const;
   std::unique_ptr<dispatch::SpillDirectory> spill_;
   std::atomic<bool> stopping_{false};
   std::atomic<StopCause> stop_cause_{StopCause::None};

@@ -13,7 +13,16 @@ namespace stoq::engine {
 
 /// One run of a worker, as the command line asked for it (stoq-original §a.2).
 struct RunSettings {
+  /// `stoq <worker>`: its name. `stoq scan`: "scan". The connector's index and the
+  /// default queue name (-Q).
   std::string worker;
+  /// The workers run on every payload, in this order: {worker} for `stoq <worker>`,
+  /// the -w names for `stoq scan`.
+  std::vector<std::string> workers;
+  /// `stoq scan`: each entry's `scan` is an object keyed by worker name and `plugin`
+  /// the list of workers (docs/scan.md); false: the original's shape, one worker.
+  bool combined = false;
+  bool progress = true;                       // --no-progress: false; else a progress line when stderr is a terminal
   std::string source;                         // -I, or default_source when -F/-E was given; empty: none
   std::string output_connector;               // -C, or default_connector
   std::string archive_connector;              // -A

@@ -59,7 +59,7 @@ void reserve_keys(Json& object, std::size_t count) { object.get_ref<Json::object
 
 }  // namespace
 
-Json finish_entry(Json entry, Json scan, const Json& uuids, const std::string& worker, std::optional<std::size_t> size,
+Json finish_entry(Json entry, Json scan, const Json& uuids, const Json& worker, std::optional<std::size_t> size,
                   const Json& message, const Json& metadata) {
   reserve_keys(entry, entry.size() + 8);
   entry["scan"] = std::move(scan);
@@ -72,7 +72,7 @@ Json finish_entry(Json entry, Json scan, const Json& uuids, const std::string& w
   return entry;
 }
 
-Json make_document(Json entry, const std::string& worker, const std::string& tlp) {
+Json make_document(Json entry, const Json& worker, const std::string& tlp) {
   // Built key by key: nlohmann's initializer lists would deep-copy the entry.
   Json document = Json::object();
   reserve_keys(document, 6);
@@ -86,8 +86,8 @@ Json make_document(Json entry, const std::string& worker, const std::string& tlp
   return document;
 }
 
-Json make_child_entry(const Json& rule_meta, const std::string& dispatcher, const std::string& worker,
-                      const Json& uuids, Json scan, const Hashes* hashes, std::size_t size, const Json& extracted_meta,
+Json make_child_entry(const Json& rule_meta, const std::string& dispatcher, const Json& worker, const Json& uuids,
+                      Json scan, const Hashes* hashes, std::size_t size, const Json& extracted_meta,
                       std::size_t payload_id) {
   Json entry = Json::object();
   reserve_keys(entry, rule_meta.size() + 16);

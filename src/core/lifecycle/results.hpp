@@ -25,20 +25,21 @@ Json make_source_meta(const Json& message, const Json& metadata, Json& entry);
 
 /// Completes a result entry (archive/path/filename/hashes already in `entry`) in the
 /// original key order: scan, uuid, plugin, size (when `size` is set), source_meta,
-/// payload_id 0.
-Json finish_entry(Json entry, Json scan, const Json& uuids, const std::string& worker, std::optional<std::size_t> size,
+/// payload_id 0. `worker`, here and below: the worker's name, or in `stoq scan` the
+/// list of the run's workers.
+Json finish_entry(Json entry, Json scan, const Json& uuids, const Json& worker, std::optional<std::size_t> size,
                   const Json& message, const Json& metadata);
 
 /// The combined document of one entry: {"results": [entry], "plugins": {"0": worker},
 /// "date", "tlp", "payloads": 1}.
-Json make_document(Json entry, const std::string& worker, const std::string& tlp);
+Json make_document(Json entry, const Json& worker, const std::string& tlp);
 
 /// A dispatched child's entry (stoq-original §c.4 step 6), keys in the original's order:
 /// the matching rule's meta, dispatcher ("category:name"), plugin (the worker, over the
 /// meta's own "plugin"), uuid, scan, md5..sha512 (when `hashes` is given), size, the
 /// extracted metadata's filename/magic/ssdeep/path, source_meta (the rest of it), payload_id.
-Json make_child_entry(const Json& rule_meta, const std::string& dispatcher, const std::string& worker,
-                      const Json& uuids, Json scan, const Hashes* hashes, std::size_t size, const Json& extracted_meta,
+Json make_child_entry(const Json& rule_meta, const std::string& dispatcher, const Json& worker, const Json& uuids,
+                      Json scan, const Hashes* hashes, std::size_t size, const Json& extracted_meta,
                       std::size_t payload_id);
 
 /// Appends a child entry to a combined document: results[], plugins[id] = dispatcher,

@@ -82,6 +82,9 @@ std::vector<OptionSchema> framework_options(Category category) {
                        false});
     options.push_back({"ratelimit", STOQ_OPTION_STRING, "",
                        "Process at most count payloads per seconds, written count/seconds.", 0, false});
+    options.push_back({"concurrent", STOQ_OPTION_BOOL, "False",
+                       "In stoq scan, may run on a payload at the same time as the other concurrent workers.", 0,
+                       false});
   }
   if (isolation::isolatable(category)) {
     // Isolation and time limits (isolation/call_policy.hpp, docs/configuration.md). Not

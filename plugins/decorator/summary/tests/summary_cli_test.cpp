@@ -29,6 +29,23 @@ TEST(SummaryCli, HashRunCarriesTheSummary) {
   EXPECT_EQ(document["results"][0]["filename"], "note.txt");  // the rest is the usual document
 }
 
+// stoq scan's shape: the plugins are the listed workers, IOCs come from iocextract's
+// part of `scan`, the mime type from mimetype's.
+TEST(SummaryCli, ReadsTheCombinedShapeOfStoqScan) {
+  StoqEnv env;
+  std::string file = env.home().write("input/note.txt", "call home: http://evil.example/ from 192.0.2.7\n");
+  CliResult result = stoq_test::run_stoq(
+      env, {"scan", "-w", "hash", "-w", "iocextract", "-w", "mimetype", "-F", file, "-P", "summary", "--no-progress"});
+  ASSERT_EQ(result.exit_code, 0) << result.describe();
+  std::vector<OJson> documents = stoq_test::documents_of(result);
+  ASSERT_EQ(documents.size(), 1U) << result.describe();
+  const OJson& summary = documents[0]["summary"];
+  EXPECT_EQ(summary["plugins"], OJson::parse(R"(["hash", "iocextract", "mimetype"])")) << summary.dump(2);
+  EXPECT_EQ(summary["file_types"], OJson::parse(R"({"text/plain": 1})")) << summary.dump(2);
+  ASSERT_TRUE(summary["iocs"].contains("ipv4")) << summary.dump(2);
+  EXPECT_EQ(summary["iocs"]["ipv4"], OJson::parse(R"({"count": 1, "values": ["192.0.2.7"]})")) << summary.dump(2);
+}
+
 TEST(SummaryCli, ArchivedTypesAndErrors) {
   StoqEnv env({}, "max_payload_size = 64\n");
   env.home().write("input/a.txt", "plain text\n");

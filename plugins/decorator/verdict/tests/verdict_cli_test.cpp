@@ -56,6 +56,26 @@ TEST(VerdictCli, OptionsFromTheConfigSection) {
   EXPECT_EQ(documents[0]["verdict"]["verdict"], "malicious") << documents[0].dump(2);
 }
 
+// stoq scan's shape (`scan` keyed by worker, `plugin` the list): the yara worker's hits
+// are found under its name, on the root and on a dispatched child alike.
+TEST(VerdictCli, ReadsTheCombinedShapeOfStoqScan) {
+  StoqEnv env;
+  std::string rules = env.home().write("rules/score.yar",
+                                       "rule planted_marker { meta: score = 70 strings: $a = \"PLANTED-MARKER\" "
+                                       "condition: $a }\n");
+  std::string file = env.home().write("input/note.txt", "text with PLANTED-MARKER inside\n");
+  CliResult result = stoq_test::run_stoq(env, {"scan", "-w", "hash", "-w", "yara", "-F", file, "-P", "verdict",
+                                               "--plugin-opt", "yara:yararules=" + rules, "--no-progress"});
+  ASSERT_EQ(result.exit_code, 0) << result.describe();
+  std::vector<OJson> documents = stoq_test::documents_of(result);
+  ASSERT_EQ(documents.size(), 1U) << result.describe();
+  const OJson& document = documents[0];
+  EXPECT_EQ(document["results"][0]["plugin"], OJson::parse(R"(["hash", "yara"])"));
+  EXPECT_EQ(document["verdict"]["score"], 70) << document.dump(2);
+  ASSERT_EQ(document["verdict"]["reasons"].size(), 1U) << document.dump(2);
+  EXPECT_EQ(document["verdict"]["reasons"][0]["name"], "planted_marker") << document.dump(2);
+}
+
 TEST(VerdictCli, BadOptionStopsTheRun) {
   StoqEnv env;
   std::string file = env.home().write("input/note.txt", "x\n");

@@ -5,6 +5,8 @@
 {# --split saves each entry as a document of its own: then `results` is the entry. #}
 {% set entries = results.results if results.results is defined else [results] %}
 {% for result in entries %}
+{# stoq scan (`plugin` a list of workers): this worker's part of `scan`. #}
+{% set worker_scan = (result.scan.get("elfinfo") if result.scan is mapping else none) if result.plugin is defined and result.plugin is not string else result.scan | default(none) %}
 {% if not loop.first %}
 
 {% endif %}
@@ -12,8 +14,8 @@
 {% if result.size is defined %}
     size         {{ result.size }} bytes
 {% endif %}
-{% if result.scan is defined and result.scan and result.scan.header is defined %}
-{% set elf = result.scan %}
+{% if worker_scan is not none and worker_scan and worker_scan.header is defined %}
+{% set elf = worker_scan %}
 {% set h = elf.header %}
     elf          {{ h.class }}, {{ h.data }}, {{ h.type }}
     machine      {{ h.machine }} ({{ h.os_abi }}), entry {{ h.entry }}

@@ -4,6 +4,8 @@
 {# --split saves each entry as a document of its own: then `results` is the entry. #}
 {% set entries = results.results if results.results is defined else [results] %}
 {% for result in entries %}
+{# stoq scan (`plugin` a list of workers): this worker's part of `scan`. #}
+{% set worker_scan = (result.scan.get("entropy") if result.scan is mapping else none) if result.plugin is defined and result.plugin is not string else result.scan | default(none) %}
 {% if not loop.first %}
 
 {% endif %}
@@ -11,7 +13,7 @@
 {% if result.size is defined %}
     size      {{ result.size }} bytes
 {% endif %}
-{% set scan = result.scan if result.scan is defined and result.scan is mapping else {} %}
+{% set scan = worker_scan if worker_scan is not none and worker_scan is mapping else {} %}
 {% if scan.entropy is defined %}
     entropy   {{ "%.4f" % scan.entropy }} bits per byte over {{ scan.bytes_scanned }} bytes{{ " (max_bytes reached)" if scan.truncated }}{{ ": compressed or encrypted data?" if scan.entropy >= 7.5 }}
 {% if scan.block_count is defined and scan.block_count > 0 %}

@@ -3,6 +3,8 @@
 {# --split saves each entry as a document of its own: then `results` is the entry. #}
 {% set entries = results.results if results.results is defined else [results] %}
 {% for result in entries %}
+{# stoq scan (`plugin` a list of workers): this worker's part of `scan`. #}
+{% set worker_scan = (result.scan.get("hash") if result.scan is mapping else none) if result.plugin is defined and result.plugin is not string else result.scan | default(none) %}
 {% if not loop.first %}
 
 {% endif %}
@@ -13,21 +15,21 @@
 {% if result.size is defined %}
     size    {{ result.size }} bytes
 {% endif %}
-{% if result.scan is defined and result.scan %}
-{% if result.scan.md5 is defined %}
-    md5     {{ result.scan.md5 }}
+{% if worker_scan is not none and worker_scan %}
+{% if worker_scan.md5 is defined %}
+    md5     {{ worker_scan.md5 }}
 {% endif %}
-{% if result.scan.sha1 is defined %}
-    sha1    {{ result.scan.sha1 }}
+{% if worker_scan.sha1 is defined %}
+    sha1    {{ worker_scan.sha1 }}
 {% endif %}
-{% if result.scan.sha256 is defined %}
-    sha256  {{ result.scan.sha256 }}
+{% if worker_scan.sha256 is defined %}
+    sha256  {{ worker_scan.sha256 }}
 {% endif %}
-{% if result.scan.ssdeep is defined %}
-    ssdeep  {{ result.scan.ssdeep }}
+{% if worker_scan.ssdeep is defined %}
+    ssdeep  {{ worker_scan.ssdeep }}
 {% endif %}
-{% if result.scan.tlsh is defined %}
-    tlsh    {{ result.scan.tlsh }}
+{% if worker_scan.tlsh is defined %}
+    tlsh    {{ worker_scan.tlsh }}
 {% endif %}
 {% endif %}
 {% endfor %}

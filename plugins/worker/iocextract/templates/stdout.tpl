@@ -7,6 +7,8 @@
 {# --split saves each entry as a document of its own: then `results` is the entry. #}
 {% set entries = results.results if results.results is defined else [results] %}
 {% for result in entries %}
+{# stoq scan (`plugin` a list of workers): this worker's part of `scan`. #}
+{% set worker_scan = (result.scan.get("iocextract") if result.scan is mapping else none) if result.plugin is defined and result.plugin is not string else result.scan | default(none) %}
 {% if not loop.first %}
 
 {% endif %}
@@ -15,21 +17,21 @@
     sha1    {{ result.sha1 }}
 {% endif %}
 {% set found = namespace(count=0) %}
-{% if result.scan is defined %}
-{% for type, values in result.scan.items() if type != "stix" %}
+{% if worker_scan is not none %}
+{% for type, values in worker_scan.items() if type != "stix" %}
 {% set found.count = found.count + values|length %}
 {% endfor %}
 {% endif %}
 {% if found.count > 0 %}
     found   {{ found.count }} indicators
-{% for type, values in result.scan.items() if type != "stix" %}
+{% for type, values in worker_scan.items() if type != "stix" %}
     {{ labels.get(type, type) }} ({{ values|length }})
 {% for value in values %}
         {{ value }}
 {% endfor %}
 {% endfor %}
-{% if result.scan.stix is defined %}
-    STIX 2.1 bundle {{ result.scan.stix.id }} ({{ result.scan.stix.objects|length }} objects)
+{% if worker_scan.stix is defined %}
+    STIX 2.1 bundle {{ worker_scan.stix.id }} ({{ worker_scan.stix.objects|length }} objects)
 {% endif %}
 {% else %}
     found   no indicators

@@ -3,6 +3,8 @@
 {# --split saves each entry as a document of its own: then `results` is the entry. #}
 {% set entries = results.results if results.results is defined else [results] %}
 {% for result in entries %}
+{# stoq scan (`plugin` a list of workers): this worker's part of `scan`. #}
+{% set worker_scan = (result.scan.get("mimetype") if result.scan is mapping else none) if result.plugin is defined and result.plugin is not string else result.scan | default(none) %}
 {% if not loop.first %}
 
 {% endif %}
@@ -10,12 +12,12 @@
 {% if result.size is defined %}
     size         {{ result.size }} bytes
 {% endif %}
-{% if result.scan is defined and result.scan %}
-{% if result.scan.mimetype is defined %}
-    mime type    {{ result.scan.mimetype }}
+{% if worker_scan is not none and worker_scan %}
+{% if worker_scan.mimetype is defined %}
+    mime type    {{ worker_scan.mimetype }}
 {% endif %}
-{% if result.scan.description is defined %}
-    description  {{ result.scan.description }}
+{% if worker_scan.description is defined %}
+    description  {{ worker_scan.description }}
 {% endif %}
 {% endif %}
 {% endfor %}

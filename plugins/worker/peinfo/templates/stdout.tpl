@@ -5,6 +5,8 @@
 {# --split saves each entry as a document of its own: then `results` is the entry. #}
 {% set entries = results.results if results.results is defined else [results] %}
 {% for result in entries %}
+{# stoq scan (`plugin` a list of workers): this worker's part of `scan`. #}
+{% set worker_scan = (result.scan.get("peinfo") if result.scan is mapping else none) if result.plugin is defined and result.plugin is not string else result.scan | default(none) %}
 {% if not loop.first %}
 
 {% endif %}
@@ -12,8 +14,8 @@
 {% if result.sha256 is defined %}
     sha256      {{ result.sha256 }}
 {% endif %}
-{% if result.scan is defined and result.scan is mapping %}
-{% set pe = result.scan %}
+{% if worker_scan is not none and worker_scan is mapping %}
+{% set pe = worker_scan %}
     type        {{ pe.pe_type }} {{ pe.machine_type | replace("IMAGE_FILE_MACHINE_", "") }}{{ " DLL" if pe.is_dll }}{{ " driver" if pe.is_driver }}{% if pe.subsystem is defined %}, {{ pe.subsystem | replace("IMAGE_SUBSYSTEM_", "") }}{% endif %}
 
     compiled    {{ pe.compile_time }}

@@ -7,10 +7,12 @@
 {# --split saves each entry as a document of its own: then `results` is the entry. #}
 {% set entries = results.results if results.results is defined else [results] %}
 {% for result in entries %}
+{# stoq scan (`plugin` a list of workers): this worker's part of `scan`. #}
+{% set worker_scan = (result.scan.get("smtp") if result.scan is mapping else none) if result.plugin is defined and result.plugin is not string else result.scan | default(none) %}
 {% if not loop.first %}
 
 {% endif %}
-{% set m = result.scan if result.scan is defined and result.scan is mapping else none %}
+{% set m = worker_scan if worker_scan is not none and worker_scan is mapping else none %}
 {{ result.filename if result.filename is defined else "(no filename)" }}{{ "  (message " ~ (m.message_index + 1) ~ " of " ~ m.messages ~ " in an " ~ m.container ~ ")" if m and m.message_index is defined and m.messages > 1 }}
 {% if m %}
 {% if m.envelope is defined %}

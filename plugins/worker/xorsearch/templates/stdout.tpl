@@ -6,6 +6,8 @@
 {# --split saves each entry as a document of its own: then `results` is the entry. #}
 {% set entries = results.results if results.results is defined else [results] %}
 {% for result in entries %}
+{# stoq scan (`plugin` a list of workers): this worker's part of `scan`. #}
+{% set worker_scan = (result.scan.get("xorsearch") if result.scan is mapping else none) if result.plugin is defined and result.plugin is not string else result.scan | default(none) %}
 {% if not loop.first %}
 
 {% endif %}
@@ -13,7 +15,7 @@
 {% if result.size is defined %}
     size      {{ result.size }} bytes
 {% endif %}
-{% set scan = result.scan if result.scan is defined and result.scan is mapping else {} %}
+{% set scan = worker_scan if worker_scan is not none and worker_scan is mapping else {} %}
 {% if scan.hits is defined %}
 {% if scan.hits %}
     hits      {{ scan.hits | length }}{{ " (truncated: max_hits or max_bytes reached)" if scan.truncated }}

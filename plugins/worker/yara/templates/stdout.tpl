@@ -5,6 +5,8 @@
 {# --split saves each entry as a document of its own: then `results` is the entry. #}
 {% set entries = results.results if results.results is defined else [results] %}
 {% for result in entries %}
+{# stoq scan (`plugin` a list of workers): this worker's part of `scan`. #}
+{% set worker_scan = (result.scan.get("yara") if result.scan is mapping else none) if result.plugin is defined and result.plugin is not string else result.scan | default(none) %}
 {% if not loop.first %}
 
 {% endif %}
@@ -15,7 +17,7 @@
 {% if result.size is defined %}
     size    {{ result.size }} bytes
 {% endif %}
-{% set matches = result.scan if result.scan is defined and result.scan is sequence and result.scan is not string else [] %}
+{% set matches = worker_scan if worker_scan is not none and worker_scan is sequence and worker_scan is not string else [] %}
 {% set matches = matches | selectattr("rule", "defined") | list %}
 {% if matches %}
     yara    {{ matches | length }} rule{{ "s" if matches | length != 1 }} matched
@@ -36,7 +38,7 @@
 {% endif %}
 {% endif %}
 {% endfor %}
-{% elif result.scan is defined and result.scan is not none %}
+{% elif worker_scan is not none and worker_scan is not none %}
     yara    no rule matched
 {% endif %}
 {% endfor %}

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# `stoq scan -w hash -w mimetype -w yara` (one pass: each payload read, hashed and
+# dispatched once) against the same three workers run separately, and against the raw
+# tools' floor: `yara -p2 -r` with the yara worker's rules plus `file --mime-type`
+# (xargs -P2), over the small/ corpus of make-corpus and, with -D, its mixed/ corpus.
+# Best wall time of R runs each, with its CPU time (user + sys of all processes).
+#
+# usage: bench/scan.sh [--build DIR] [--small N] [--copies K] [--runs R] [--threads M] [--work DIR]
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+build=${STOQ_BUILD_DIR:-$here/../build}
+small=20000
+copies=10
+runs=3
+threads=2
+work=""
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --build) build=$2; shift 2 ;;
+    --small) small=$2; shift 2 ;;
+    --copies) copies=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --threads) threads=$2; shift 2 ;;
+    --work) work=$2; shift 2 ;;
+    -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "scan.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+make_corpus=${STOQ_MAKE_CORPUS:-$here/../../shared/bench/make-corpus}
+if [[ ! -x $make_corpus ]]; then
+  echo "scan.sh: $make_corpus not found: nothing to measure"
+  exit 0
+fi
+for tool in file yara bc; do
+  command -v $tool >/dev/null || { echo "scan.sh: $tool is not installed" >&2; exit 1; }
+done
+[[ -x /usr/bin/time ]] || { echo "scan.sh: needs GNU time (/usr/bin/time)" >&2; exit 1; }
+stoq=$(cd "$build" && pwd)/bin/stoq
+rules=$(cd "$build" && pwd)/lib/stoq/plugins/worker/yara/rules/stoq.yar
+if [[ -z $work ]]; then
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+fi
+mkdir -p "$work"
+"$make_corpus" "$work/corpus" --small "$small" --copies "$copies" --large-mib 1 | tail -1
+cat > "$work/stoq.cfg" <<CFG
+[core]
+base_dir = $work
+results_dir = $work/results
+log_dir = $work/logs
+archive_base = $work/archive
+temp_dir = $work/temp
+
+[filedir]
+recursive = True
+CFG
+
+# best_of NAME COMMAND: prints the line and sets $best (seconds of wall time).
+best_of() {
+  local name=$1 command=$2 wall user sys cpu=""
+  best=""
+  for ((i = 0; i < runs; i++)); do
+    /usr/bin/time -f '%e %U %S' -o "$work/time.txt" bash -c "$command" > /dev/null 2> /dev/null
+    read -r wall user sys < "$work/time.txt"
+    if [[ -z $best ]] || (($(echo "$wall < $best" | bc))); then
+      best=$wall
+      cpu=$(echo "$user + $sys" | bc)
+    fi
+  done
+  printf '  %-58s %7.2f s wall %7.2f s cpu\n' "$name" "$best" "$cpu"
+}
+
+measure() {
+  local label=$1 dir=$2 dispatch=$3
+  local n files=$work/$label-files.txt
+  find "$dir" -type f | sort > "$files"
+  n=$(wc -l < "$files")
+  echo "$label/: $n files, $(du -sb "$dir" | cut -f1) bytes; best of $runs; $(nproc) cores; -M $threads ${dispatch:+(stoq with $dispatch)}"
+  local args="--config '$work/stoq.cfg' -F '$dir' -C stdout -M $threads --no-progress $dispatch"
+  best_of "yara -p $threads -r (the yara worker's rules)" "yara -p $threads -r '$rules' '$dir'"
+  local yara=$best
+  best_of "file --mime-type (xargs -P$threads)" "xargs -d '\n' -P$threads file --mime-type < '$files'"
+  local file=$best
+  printf '  %-58s %7.2f s wall\n' "floor: yara + file(1)" "$(echo "$yara + $file" | bc)"
+  best_of "stoq hash; stoq mimetype; stoq yara (three runs)" \
+    "'$stoq' hash $args; '$stoq' mimetype $args; '$stoq' yara $args"
+  local separate=$best
+  best_of "stoq scan -w hash -w mimetype -w yara (one run)" "'$stoq' scan -w hash -w mimetype -w yara $args"
+  printf '  %-58s %7.2f x the floor, %.2f x the three runs\n' "one run:" \
+    "$(echo "$best / ($yara + $file)" | bc -l)" "$(echo "$best / $separate" | bc -l)"
+}
+
+measure small "$work/corpus/small" ""
+measure mixed "$work/corpus/mixed" "-D"
