@@ -10,6 +10,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench/common.sh
+source "$here/common.sh"
 build=${STOQ_BUILD_DIR:-$here/../build}
 small=20000
 runs=3
@@ -43,32 +45,12 @@ mkdir -p "$work"
 dir=$work/corpus/small
 find "$dir" -type f | sort > "$work/files.txt"
 n=$(wc -l < "$work/files.txt")
-cat > "$work/stoq.cfg" <<EOF
-[core]
-base_dir = $work
-results_dir = $work/results
-log_dir = $work/logs
-archive_base = $work/archive
-temp_dir = $work/temp
+bench_config "$work"
 
-[filedir]
-recursive = True
-EOF
-
-# best_of NAME COMMAND: the best wall time of $runs runs, with that run's CPU time
-# (user + sys of all processes: on a shared machine wall time also measures the others).
 best_of() {
-  local name=$1 command=$2 best="" cpu="" line wall user sys
-  for ((i = 0; i < runs; i++)); do
-    /usr/bin/time -f '%e %U %S' -o "$work/time.txt" bash -c "$command" > /dev/null 2> /dev/null
-    read -r wall user sys < "$work/time.txt"
-    if [[ -z $best ]] || (($(echo "$wall < $best" | bc))); then
-      best=$wall
-      cpu=$(echo "$user + $sys" | bc)
-    fi
-  done
-  printf '%-44s %7.2f s wall %7.2f s cpu  %6.0f us cpu/file\n' "$name" "$best" "$cpu" \
-    "$(echo "$cpu * 1000000 / $n" | bc -l)"
+  bench_time "$runs" "$2"
+  printf '%-44s %7.2f s wall %7.2f s cpu  %6.0f us cpu/file\n' "$1" "$bench_wall" "$bench_cpu" \
+    "$(echo "$bench_cpu * 1000000 / $n" | bc -l)"
 }
 
 echo "small/: $n files, $(du -sb "$dir" | cut -f1) bytes; best of $runs; $(nproc) cores; file $(file --version | head -1)"

@@ -2,13 +2,17 @@
 # `stoq scan -w hash -w mimetype -w yara` (one pass: each payload read, hashed and
 # dispatched once) against the same three workers run separately, and against the raw
 # tools' floor: `yara -p2 -r` with the yara worker's rules plus `file --mime-type`
-# (xargs -P2), over the small/ corpus of make-corpus and, with -D, its mixed/ corpus.
+# (xargs -P2), over the small/ and mixed/ corpora of make-corpus; then mixed/ again with
+# -D (the tools cannot unpack: one scan run against the three worker runs only).
+# mimetype runs with description = False: the MIME type only, like `file --mime-type`.
 # Best wall time of R runs each, with its CPU time (user + sys of all processes).
 #
 # usage: bench/scan.sh [--build DIR] [--small N] [--copies K] [--runs R] [--threads M] [--work DIR]
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench/common.sh
+source "$here/common.sh"
 build=${STOQ_BUILD_DIR:-$here/../build}
 small=20000
 copies=10
@@ -44,52 +48,42 @@ if [[ -z $work ]]; then
 fi
 mkdir -p "$work"
 "$make_corpus" "$work/corpus" --small "$small" --copies "$copies" --large-mib 1 | tail -1
-cat > "$work/stoq.cfg" <<CFG
-[core]
-base_dir = $work
-results_dir = $work/results
-log_dir = $work/logs
-archive_base = $work/archive
-temp_dir = $work/temp
-
-[filedir]
-recursive = True
-CFG
+bench_config "$work"
 
 # best_of NAME COMMAND: prints the line and sets $best (seconds of wall time).
 best_of() {
-  local name=$1 command=$2 wall user sys cpu=""
-  best=""
-  for ((i = 0; i < runs; i++)); do
-    /usr/bin/time -f '%e %U %S' -o "$work/time.txt" bash -c "$command" > /dev/null 2> /dev/null
-    read -r wall user sys < "$work/time.txt"
-    if [[ -z $best ]] || (($(echo "$wall < $best" | bc))); then
-      best=$wall
-      cpu=$(echo "$user + $sys" | bc)
-    fi
-  done
-  printf '  %-58s %7.2f s wall %7.2f s cpu\n' "$name" "$best" "$cpu"
+  bench_time "$runs" "$2"
+  best=$bench_wall
+  printf '  %-58s %7.2f s wall %7.2f s cpu\n' "$1" "$bench_wall" "$bench_cpu"
 }
 
 measure() {
   local label=$1 dir=$2 dispatch=$3
-  local n files=$work/$label-files.txt
+  local n files=$work/$label-files.txt yara file
   find "$dir" -type f | sort > "$files"
   n=$(wc -l < "$files")
   echo "$label/: $n files, $(du -sb "$dir" | cut -f1) bytes; best of $runs; $(nproc) cores; -M $threads ${dispatch:+(stoq with $dispatch)}"
   local args="--config '$work/stoq.cfg' -F '$dir' -C stdout -M $threads --no-progress $dispatch"
-  best_of "yara -p $threads -r (the yara worker's rules)" "yara -p $threads -r '$rules' '$dir'"
-  local yara=$best
-  best_of "file --mime-type (xargs -P$threads)" "xargs -d '\n' -P$threads file --mime-type < '$files'"
-  local file=$best
-  printf '  %-58s %7.2f s wall\n' "floor: yara + file(1)" "$(echo "$yara + $file" | bc)"
+  local mime="--plugin-opt mimetype:description=False"
+  if [[ -z $dispatch ]]; then
+    best_of "yara -p $threads -r (the yara worker's rules)" "yara -p $threads -r '$rules' '$dir'"
+    yara=$best
+    best_of "file --mime-type (xargs -P$threads)" "xargs -d '\n' -P$threads file --mime-type < '$files'"
+    file=$best
+    printf '  %-58s %7.2f s wall\n' "floor: yara + file(1)" "$(echo "$yara + $file" | bc)"
+  fi
   best_of "stoq hash; stoq mimetype; stoq yara (three runs)" \
-    "'$stoq' hash $args; '$stoq' mimetype $args; '$stoq' yara $args"
+    "'$stoq' hash $args; '$stoq' mimetype $args $mime; '$stoq' yara $args"
   local separate=$best
-  best_of "stoq scan -w hash -w mimetype -w yara (one run)" "'$stoq' scan -w hash -w mimetype -w yara $args"
-  printf '  %-58s %7.2f x the floor, %.2f x the three runs\n' "one run:" \
-    "$(echo "$best / ($yara + $file)" | bc -l)" "$(echo "$best / $separate" | bc -l)"
+  best_of "stoq scan -w hash -w mimetype -w yara (one run)" "'$stoq' scan -w hash -w mimetype -w yara $args $mime"
+  if [[ -z $dispatch ]]; then
+    printf '  %-58s %7.2f x the floor, %.2f x the three runs\n' "one run:" \
+      "$(echo "$best / ($yara + $file)" | bc -l)" "$(echo "$best / $separate" | bc -l)"
+  else
+    printf '  %-58s %7.2f x the three runs\n' "one run:" "$(echo "$best / $separate" | bc -l)"
+  fi
 }
 
 measure small "$work/corpus/small" ""
+measure mixed "$work/corpus/mixed" ""
 measure mixed "$work/corpus/mixed" "-D"
