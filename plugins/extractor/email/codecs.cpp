@@ -158,13 +158,29 @@ Bytes decode_uuencoded(std::string_view text, std::string* name) {
 
 std::string to_utf8(std::string_view bytes, std::string_view charset) {
   std::string name = to_lower(charset);
-  if (name.empty() || name == "utf-8" || name == "utf8" || name == "us-ascii" || name == "ascii") {
-    if (is_valid_utf8(bytes)) return std::string(bytes);
-    name = "windows-1252";  // the usual mislabelling
-  }
-  iconv_t converter = iconv_open("UTF-8", name.c_str());
   // iconv_open's documented failure value is (iconv_t)-1.
-  if (converter == reinterpret_cast<iconv_t>(-1)) return std::string(bytes);  // NOLINT(performance-no-int-to-ptr)
+  const auto failed = reinterpret_cast<iconv_t>(-1);  // NOLINT(performance-no-int-to-ptr)
+  iconv_t converter = failed;
+  if (!(name.empty() || name == "utf-8" || name == "utf8" || name == "us-ascii" || name == "ascii")) {
+    converter = iconv_open("UTF-8", name.c_str());
+  }
+  if (converter == failed) {  // no charset, a UTF-8 one, or one iconv does not know
+    if (is_valid_utf8(bytes)) return std::string(bytes);
+    converter = iconv_open("UTF-8", "WINDOWS-1252");  // the usual mislabelling
+    if (converter == failed) {                         // (glibc always has it) read as Latin-1
+      std::string out;
+      for (char c : bytes) {
+        auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x80) {
+          out += c;
+        } else {
+          out += static_cast<char>(0xC0 | (byte >> 6));
+          out += static_cast<char>(0x80 | (byte & 0x3F));
+        }
+      }
+      return out;
+    }
+  }
   std::string out;
   std::array<char, 1024> buffer{};
   std::string input(bytes);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -53,7 +54,7 @@ std::string progress_text(const RunCounters& counters, Clock::duration elapsed) 
   if (counters.source_done.load()) total = std::max(total, counters.queued.load());
   if (total > 0 && done > 0 && done <= total) {
     double rate = static_cast<double>(done) / seconds;
-    text += ", ETA " + clock_text(static_cast<std::uint64_t>(static_cast<double>(total - done) / rate + 0.5));
+    text += ", ETA " + clock_text(static_cast<std::uint64_t>(std::llround(static_cast<double>(total - done) / rate)));
   }
   return text;
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "codecs.hpp"
 #include "mime.hpp"
 #include "stoq/testing.hpp"
 
@@ -302,6 +303,16 @@ TEST(MimeParams, Rfc2231AndQuoting) {
   bool found = true;
   EXPECT_EQ(stoq::mime::header_param("attachment", "filename", &found), "");
   EXPECT_FALSE(found);
+}
+
+// A charset iconv does not know is read as UTF-8 when the bytes are, else as
+// windows-1252, like an unlabelled part (Python: b'\xf0\xd2\xc9\xf7'.decode('cp1252')):
+// never kept raw, which is not UTF-8 (fuzz_smtp found it: fuzz/corpus/fuzz_smtp/regression-*).
+TEST(MimeCharsets, UnknownCharsetIsNeverKeptRaw) {
+  EXPECT_EQ(stoq::mime::to_utf8("\xf0\xd2\xc9\xf7", "koi4-r"), "\xc3\xb0\xc3\x92\xc3\x89\xc3\xb7");
+  EXPECT_EQ(stoq::mime::to_utf8("caf\xc3\xa9", "no-such-charset"), "caf\xc3\xa9");
+  EXPECT_EQ(stoq::mime::to_utf8("caf\xe9", "iso-8859-1"), "caf\xc3\xa9");
+  EXPECT_EQ(stoq::mime::to_utf8("\xf6\x91", ""), "\xc3\xb6\xe2\x80\x98");  // cp1252: 0x91 is U+2018
 }
 
 }  // namespace
