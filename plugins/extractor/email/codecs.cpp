@@ -167,7 +167,7 @@ std::string to_utf8(std::string_view bytes, std::string_view charset) {
   if (converter == failed) {  // no charset, a UTF-8 one, or one iconv does not know
     if (is_valid_utf8(bytes)) return std::string(bytes);
     converter = iconv_open("UTF-8", "WINDOWS-1252");  // the usual mislabelling
-    if (converter == failed) {                         // (glibc always has it) read as Latin-1
+    if (converter == failed) {                        // (glibc always has it) read as Latin-1
       std::string out;
       for (char c : bytes) {
         auto byte = static_cast<unsigned char>(c);
