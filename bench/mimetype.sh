@@ -6,7 +6,7 @@
 #   stoq mimetype           (MIME type and description)
 # Best wall time of R runs each (with its CPU time), then how many of stoq's answers equal file(1)'s.
 #
-# usage: bench/mimetype.sh [--build DIR] [--small N] [--runs R] [--threads M] [--work DIR]
+# usage: bench/mimetype.sh [--build DIR] [--small N] [--copies K] [--runs R] [--threads M] [--work DIR]
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,25 +14,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/common.sh"
 build=${STOQ_BUILD_DIR:-$here/../build}
 small=20000
+copies=1
 runs=3
 threads=2
 work=""
-while [[ $# -gt 0 ]]; do
-  case $1 in
-    --build) build=$2; shift 2 ;;
-    --small) small=$2; shift 2 ;;
-    --runs) runs=$2; shift 2 ;;
-    --threads) threads=$2; shift 2 ;;
-    --work) work=$2; shift 2 ;;
-    -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "mimetype.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
-  esac
-done
-make_corpus=${STOQ_MAKE_CORPUS:-/work/shared/bench/make-corpus}
-if [[ ! -x $make_corpus ]]; then
-  echo "mimetype.sh: $make_corpus not found: nothing to measure"
-  exit 0
-fi
+bench_args "${BASH_SOURCE[0]}" "$@"
 command -v file >/dev/null || { echo "mimetype.sh: file(1) is not installed" >&2; exit 1; }
 [[ -x /usr/bin/time ]] || { echo "mimetype.sh: needs GNU time (/usr/bin/time)" >&2; exit 1; }
 stoq=$(cd "$build" && pwd)/bin/stoq
@@ -41,7 +27,7 @@ if [[ -z $work ]]; then
   trap 'rm -rf "$work"' EXIT
 fi
 mkdir -p "$work"
-"$make_corpus" "$work/corpus" --small "$small" --copies 1 --large-mib 1 | tail -1
+"$make_corpus" "$work/corpus" --small "$small" --copies "$copies" --large-mib 1 | tail -1
 dir=$work/corpus/small
 find "$dir" -type f | sort > "$work/files.txt"
 n=$(wc -l < "$work/files.txt")

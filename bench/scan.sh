@@ -19,23 +19,7 @@ copies=10
 runs=3
 threads=2
 work=""
-while [[ $# -gt 0 ]]; do
-  case $1 in
-    --build) build=$2; shift 2 ;;
-    --small) small=$2; shift 2 ;;
-    --copies) copies=$2; shift 2 ;;
-    --runs) runs=$2; shift 2 ;;
-    --threads) threads=$2; shift 2 ;;
-    --work) work=$2; shift 2 ;;
-    -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "scan.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
-  esac
-done
-make_corpus=${STOQ_MAKE_CORPUS:-$here/../../shared/bench/make-corpus}
-if [[ ! -x $make_corpus ]]; then
-  echo "scan.sh: $make_corpus not found: nothing to measure"
-  exit 0
-fi
+bench_args "${BASH_SOURCE[0]}" "$@"
 for tool in file yara bc; do
   command -v $tool >/dev/null || { echo "scan.sh: $tool is not installed" >&2; exit 1; }
 done
