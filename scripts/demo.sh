@@ -5,7 +5,8 @@
 #   3. yara and iocextract with their human-readable templates (-T stdout.tpl),
 #      and the verdict decorator;
 #   4. yara with -D on a nested sample built from harmless bytes (scripts/make-nested-sample.py),
-#      unpacked to its last level; then `stoq render` of a saved document.
+#      unpacked to its last level; the same sample through three workers in one pass
+#      (stoq scan -w hash -w mimetype -w yara -D); then `stoq render` of a saved document.
 # Everything the run writes (logs, results) goes under <build>/demo: STOQ_HOME points
 # there, so nothing touches ~/.stoq.
 #
@@ -88,6 +89,20 @@ for entry in doc["results"]:
     name = entry.get("filename") or "(no name)"
     print(f"  {'  ' * depth}#{entry['payload_id']} {name:<16} {entry['size']:>5} bytes"
           f"  via {entry.get('dispatcher', 'the source'):<20} yara: {rules}")
+PY
+step "$stoq scan -w hash -w mimetype -w yara -D -F $nested   (three workers, one pass: each payload read, hashed and unpacked once)"
+"$stoq" scan -w hash -w mimetype -w yara -D -F "$nested" > "$demo/nested/scan.json"
+python3 - "$demo/nested/scan.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+print(f"  plugin: {doc['results'][0]['plugin']}; {doc['payloads']} payloads; errors: {len(doc.get('errors', []))}")
+for entry in doc["results"]:
+    scan = entry.get("scan", {})
+    hits = scan.get("yara")
+    rules = ", ".join(hit["rule"] for hit in hits) if isinstance(hits, list) else "-"
+    sha256 = scan.get("hash", {}).get("sha256", "?")[:12]
+    mime = scan.get("mimetype", {}).get("mimetype", "?")
+    print(f"  {'  ' * (len(entry['uuid']) - 1)}#{entry['payload_id']} sha256 {sha256}…  {mime:<34} yara: {rules}")
 PY
 first=$(find "$demo/results" -type f -name '*.stoq' | sort | head -1)
 step "$stoq render plugins/worker/hash/templates/stdout.tpl <one saved document>   (try a template on saved results)"
