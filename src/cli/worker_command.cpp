@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include "cli/commands.hpp"
@@ -168,12 +169,10 @@ int run_command(const std::string& command, const std::vector<std::string>& args
     return 2;
   }
   if (scan) {
-    for (std::size_t i = 0; i < workers.size(); ++i) {
-      if (std::find(workers.begin(), workers.begin() + static_cast<std::ptrdiff_t>(i), workers[i]) !=
-          workers.begin() + static_cast<std::ptrdiff_t>(i)) {
-        throw Error("-w " + workers[i] + " is given twice");
-      }
-      (void)catalog.load(Category::Worker, workers[i]);  // an unknown worker fails here, by name
+    std::set<std::string> seen;
+    for (const std::string& name : workers) {
+      if (!seen.insert(name).second) throw Error("-w " + name + " is given twice");
+      (void)catalog.load(Category::Worker, name);  // an unknown worker fails here, by name
     }
   } else {
     workers.push_back(command);

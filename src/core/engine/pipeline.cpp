@@ -88,8 +88,10 @@ bool Pipeline::run_steps(const Json& message, bool has_source) {
 
   Work work{message, {}, Json::object(), {}, false};
   if (has_source) fetch(work);
-  if (!work.payload.is_none()) state_.counters.bytes += work.payload.size();
-  if (!work.payload.is_none()) archive_and_hash(work);
+  if (!work.payload.is_none()) {
+    state_.counters.bytes += work.payload.size();
+    archive_and_hash(work);
+  }
   if (isolation::WorkerSlot* slot = isolation::current_slot()) {  // for the document of an overrun
     slot->set_known(work.entry, work.payload.is_none() ? std::nullopt : std::optional(work.payload.size()), tlp);
   }

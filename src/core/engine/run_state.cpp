@@ -99,11 +99,9 @@ RunState::RunState(CoreConfig config_in, RunSettings settings_in, loader::Catalo
       run.rate_limiter = std::make_unique<lifecycle::RateLimiter>(*interval);
     }
     run.max_tlp = run.options.get_string("max_tlp");
-    run.hashpayload = run.options.get_bool("hashpayload");
-    run.saveresults = run.options.get_bool("saveresults");
     run.concurrent = run.options.has("concurrent") && run.options.get_bool("concurrent");
-    hashpayload = hashpayload || run.hashpayload;
-    saveresults = saveresults || run.saveresults;
+    hashpayload = hashpayload || run.options.get_bool("hashpayload");
+    saveresults = saveresults || run.options.get_bool("saveresults");
   }
   if (settings.combined) {
     results_plugin = Json::array();

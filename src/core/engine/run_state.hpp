@@ -50,8 +50,6 @@ struct WorkerRun {
   Options options;
   std::unique_ptr<lifecycle::RateLimiter> rate_limiter;  // null: no ratelimit
   std::string max_tlp;                                   // empty: every TLP
-  bool hashpayload = true;
-  bool saveresults = true;
   /// `concurrent = True` in its .stoq: in `stoq scan`, may run on a payload at the same
   /// time as the run's other concurrent workers (engine/worker_scans.hpp).
   bool concurrent = false;

@@ -80,39 +80,38 @@ std::optional<Json> WorkerScans::call(Resolved& resolved, const Payload& payload
 std::vector<std::optional<Json>> WorkerScans::call_admitted(const Payload& payload, const Json& kwargs,
                                                             std::size_t payload_id, ErrorList& errors) {
   std::vector<std::optional<Json>> results(workers_.size());
-  std::vector<std::size_t> beside;  // fanned out, each on a thread of its own
-  for (std::size_t i = 0; i < workers_.size(); ++i) {
-    if (admitted_[i] && workers_[i].fan_out) beside.push_back(i);
-  }
-  if (beside.size() < 2) beside.clear();  // one concurrent worker runs in order, like the rest
-  std::vector<ErrorList> beside_errors(workers_.size());
+  std::vector<ErrorList> errors_of(workers_.size());  // merged in -w order at the end
+  std::vector<bool> on_thread(workers_.size(), false);
   std::vector<std::thread> threads;
-  if (!beside.empty()) {
+  // Two or more admitted concurrent workers: the first runs on this thread, each other
+  // one on a thread of its own. (A single concurrent worker runs in order, like the rest.)
+  auto fans_out = [&](std::size_t i) { return admitted_[i] && workers_[i].fan_out; };
+  std::size_t concurrent = 0;
+  for (std::size_t i = 0; i < workers_.size(); ++i) concurrent += fans_out(i) ? 1 : 0;
+  if (concurrent >= 2) {
     if (!payload.is_none()) (void)payload.hashes();  // computed once, before any thread reads them
-    threads.reserve(beside.size());
-    for (std::size_t k = 1; k < beside.size(); ++k) {  // the first runs on this thread
-      std::size_t i = beside[k];
+    bool first = true;
+    for (std::size_t i = 0; i < workers_.size(); ++i) {
+      if (!fans_out(i)) continue;
+      if (first) {
+        first = false;
+        continue;
+      }
       try {
         threads.emplace_back([&, i] {
           try {
-            results[i] = call(workers_[i], payload, kwargs, payload_id, beside_errors[i]);
+            results[i] = call(workers_[i], payload, kwargs, payload_id, errors_of[i]);
           } catch (...) {  // an escape from a thread would end the process
-            beside_errors[i].add("worker:" + workers_[i].run->name, current_exception_text(), payload_id);
+            errors_of[i].add("worker:" + workers_[i].run->name, current_exception_text(), payload_id);
           }
         });
-      } catch (const std::system_error& e) {
+        on_thread[i] = true;
+      } catch (const std::system_error& e) {  // no thread to spare: the rest run in order
         spdlog::debug("no thread for worker {} ({}): it runs in order", workers_[i].run->name, e.what());
-        beside.erase(beside.begin() + static_cast<std::ptrdiff_t>(k), beside.end());
         break;
       }
     }
   }
-  auto on_thread = [&](std::size_t i) {
-    for (std::size_t k = 1; k < beside.size(); ++k) {
-      if (beside[k] == i) return true;
-    }
-    return false;
-  };
   struct JoinAll {  // also when a call below throws CallAbandoned
     std::vector<std::thread>& threads;
     ~JoinAll() {
@@ -120,11 +119,11 @@ std::vector<std::optional<Json>> WorkerScans::call_admitted(const Payload& paylo
     }
   } join_all{threads};
   for (std::size_t i = 0; i < workers_.size(); ++i) {
-    if (admitted_[i] && !on_thread(i)) results[i] = call(workers_[i], payload, kwargs, payload_id, beside_errors[i]);
+    if (admitted_[i] && !on_thread[i]) results[i] = call(workers_[i], payload, kwargs, payload_id, errors_of[i]);
   }
   for (std::thread& thread : threads) thread.join();
   threads.clear();
-  for (ErrorList& list : beside_errors) {
+  for (ErrorList& list : errors_of) {
     for (Json& error : list.list) errors.list.push_back(std::move(error));
   }
   return results;
