@@ -3,9 +3,7 @@
 // ORIGINAL stoQ .stoq file, and fixtures built in memory (a minimal valid PE32).
 #pragma once
 
-#include <array>
 #include <cstdint>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -22,20 +20,10 @@ inline std::string read_all(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-/// Runs `command` with /bin/sh and returns its stdout; `status` gets the exit status.
+/// Runs `command` with /bin/sh and returns its stdout; `status` gets the exit status
+/// (stoq::testing::run_command: 0 only on success).
 inline std::string run(const std::string& command, int* status = nullptr) {
-  std::string out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    if (status != nullptr) *status = -1;
-    return out;
-  }
-  std::array<char, 65536> buffer{};
-  std::size_t got = 0;
-  while ((got = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), got);
-  int rc = ::pclose(pipe);
-  if (status != nullptr) *status = rc;
-  return out;
+  return stoq::testing::run_command(command, status);
 }
 
 /// Runs `command` with `input` on stdin (through a file in `dir`).
