@@ -259,7 +259,7 @@ BENCHMARK(BM_ini_parse_stoq_cfg);
 
 stoq::engine::Envelope make_envelope(std::size_t i) {
   return {stoq::Json{{"path", "/data/corpus/small/000/s" + std::to_string(i) + ".bin"}, {"archive", "file"}},
-          [](bool) {}};
+          [](const stoq::Outcome&) {}};
 }
 
 // One thread: push then pop (uncontended lock, no waiting). The envelope is built
@@ -285,7 +285,7 @@ void BM_queue_producer_consumer(benchmark::State& state) {
     std::thread consumer([&] {
       std::size_t acked = 0;
       while (auto envelope = queue.pop()) {
-        envelope->ack(true);
+        envelope->ack(stoq::Outcome{true, {}});
         ++acked;
       }
       benchmark::DoNotOptimize(acked);

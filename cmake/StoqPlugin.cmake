@@ -1,10 +1,11 @@
-# stoq_add_plugin(<category> <name> SOURCES ... [LIBRARIES ...])
+# stoq_add_plugin(<category> <name> SOURCES ... [LIBRARIES ...] [TEST_PROPERTIES ...])
 # Builds plugins/<category>/<name> as a module into lib/stoq/plugins/<category>/<name>/
 # next to its .stoq file and templates/, in the build tree and the install tree alike.
 # tests/*_test.cpp beside it become the test executable plugin_<category>_<name>_test,
-# which loads the built module through stoq::testing::PluginHarness.
+# which loads the built module through stoq::testing::PluginHarness; TEST_PROPERTIES
+# are ctest properties of its tests (e.g. RESOURCE_LOCK rabbitmq: they share a broker).
 function(stoq_add_plugin category name)
-  cmake_parse_arguments(PLUGIN "" "" "SOURCES;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(PLUGIN "" "" "SOURCES;LIBRARIES;TEST_PROPERTIES" ${ARGN})
   set(target stoq_${category}_${name})
   set(out_dir ${STOQ_PLUGIN_BUILD_DIR}/${category}/${name})
   add_library(${target} MODULE ${PLUGIN_SOURCES})
@@ -36,6 +37,6 @@ function(stoq_add_plugin category name)
     target_compile_definitions(${test_target} PRIVATE ${STOQ_TEST_DEFINES})
     add_dependencies(${test_target} ${target})
     gtest_discover_tests(${test_target} TEST_PREFIX "plugin.${category}.${name}." DISCOVERY_TIMEOUT 30
-                         PROPERTIES LABELS plugin)
+                         PROPERTIES LABELS plugin ${PLUGIN_TEST_PROPERTIES})
   endif()
 endfunction()

@@ -29,6 +29,11 @@ PACKAGES=(
   # analysis workers and readers (issue 9): TLSH, EXIF, PDF text; and their oracles
   libtlsh-dev libexiv2-dev libpoppler-cpp-dev
   tlsh-tools ssdeep python3-pefile libimage-exiftool-perl poppler-utils
+  # queue mode (issue 11): AMQP, Redis and Kafka clients, and the brokers the tests start
+  # on loopback (scripts/services.sh; Kafka is librdkafka's in-process mock cluster)
+  librabbitmq-dev libhiredis-dev librdkafka-dev rabbitmq-server redis-server
+  # the AMQP command-line client the rabbitmq tests check the broker with
+  amqp-tools
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # fuzzing, format and lint

@@ -4,8 +4,9 @@
 #      -fsanitize=address,undefined) and STOQ_BUILD_FUZZ=ON (libFuzzer targets), no
 #      benchmarks, and builds it;
 #   2. runs the unit and plugin tests (ctest labels unit, plugin; the unit label includes
-#      each fuzz target replaying its seeds) under the sanitizers: any ASan or UBSan report
-#      fails the test (UBSan halts on the first error; leaks count);
+#      each fuzz target replaying its seeds) under the sanitizers, with the test servers of
+#      scripts/services.sh running: any ASan or UBSan report fails the test (UBSan halts on
+#      the first error; leaks count);
 #   3. runs every libFuzzer target for SECONDS on its seed corpus (fuzz/run.sh).
 #
 # usage: scripts/sanitize.sh [SECONDS]    (default 15 seconds per fuzz target)
@@ -42,7 +43,11 @@ ninja -C "$build" -j"$jobs" runtime fuzz-all "${test_programs[@]}"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 stamp "unit and plugin tests under ASan+UBSan"
-ctest --test-dir "$build" --output-on-failure --no-tests=error -j"$jobs" -L 'unit|plugin'
+# The queue plugins' tests talk to the brokers scripts/services.sh starts. The queue-mode
+# fault test (2,000 files, a SIGKILL, a broker restart) runs in the main build only.
+trap '"$root/scripts/services.sh" stop' EXIT
+"$root/scripts/services.sh" start
+ctest --test-dir "$build" --output-on-failure --no-tests=error -j"$jobs" -L 'unit|plugin' -E 'QueueMode\.'
 
 stamp "fuzzing every target ${seconds}s"
 STOQ_FUZZ_BUILD=$build STOQ_FUZZ_PARALLEL=$jobs "$root/fuzz/run.sh" "$seconds"

@@ -6,17 +6,76 @@
 #
 # usage: scripts/services.sh start|stop|status
 #
-# No plugin needs a server yet, so this currently starts nothing and says so.
-# To add one: write start_<name>/stop_<name> functions below (start must wait until
-# the server answers; stop must be safe to call when it is not running), add
-# <name> to SERVICES, and add its Debian package to scripts/install-deps.sh.
-# Start commands that work on this machine kind: /work/shared/reference/dependencies.md §3.
+# To add a server: write start_<name>/stop_<name>/status_<name> functions below (start
+# must wait until the server answers; stop must be safe to call when it is not
+# running), add <name> to SERVICES, and add its Debian package to
+# scripts/install-deps.sh. Ports are the stock ones, so the plugins' defaults work;
+# STOQ_TEST_REDIS_PORT / STOQ_TEST_AMQP_PORT tell the tests where they are.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 state_dir=${STOQ_SERVICES_DIR:-$root/build/services}
 
-SERVICES=()
+SERVICES=(redis rabbitmq)
+
+# Redis: no persistence, loopback only, state in $state_dir.
+start_redis() {
+  local dir=$1/redis
+  mkdir -p "$dir"
+  if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    echo "services: redis already answers on 127.0.0.1:6379"
+    return
+  fi
+  redis-server --port 6379 --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --dir "$dir"
+  wait_until "redis" 20 redis-cli -h 127.0.0.1 -p 6379 ping
+}
+stop_redis() {
+  local pid_file=$1/redis/redis.pid
+  [[ -f $pid_file ]] || return 0
+  kill "$(cat "$pid_file")" 2>/dev/null || true
+  rm -f "$pid_file"
+}
+status_redis() { redis-cli -h 127.0.0.1 -p 6379 ping; }
+
+# RabbitMQ (Debian's package runs it as the rabbitmq user, state in /var/lib/rabbitmq):
+# AMQP and the Erlang ports on loopback. Besides guest/guest on "/", the tests use the
+# original rabbitmq.stoq's credentials (user stoq, vhost stoq) unchanged.
+export RABBITMQ_NODENAME=rabbit@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 ERL_EPMD_ADDRESS=127.0.0.1
+start_rabbitmq() {
+  if rabbitmqctl -q status >/dev/null 2>&1; then
+    echo "services: rabbitmq already running"
+  else
+    rabbitmq-server -detached
+    # await_startup right after -detached can return before the node registers: retry.
+    wait_until "rabbitmq" 90 rabbitmqctl -q await_startup
+  fi
+  rabbitmqctl -q add_vhost stoq 2>/dev/null || true
+  rabbitmqctl -q add_user stoq stoq-password 2>/dev/null || true
+  rabbitmqctl -q set_permissions -p stoq stoq '.*' '.*' '.*'
+  rabbitmqctl -q set_permissions -p / guest '.*' '.*' '.*'
+}
+stop_rabbitmq() {
+  rabbitmqctl -q status >/dev/null 2>&1 || return 0
+  rabbitmqctl -q stop || true
+  epmd -kill >/dev/null 2>&1 || true
+}
+status_rabbitmq() { rabbitmqctl -q status >/dev/null && echo "rabbitmq: running"; }
+
+# wait_until NAME SECONDS COMMAND...: runs COMMAND (quietly) every 0.2 s until it succeeds.
+wait_until() {
+  local name=$1 seconds=$2
+  shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)); then
+      echo "services: $name did not answer within ${seconds}s" >&2
+      return 1
+    fi
+    sleep 0.2
+  done
+  echo "services: $name is up"
+}
 
 usage() {
   echo "usage: $0 start|stop|status" >&2
@@ -28,11 +87,6 @@ case $1 in
   start | stop | status) action=$1 ;;
   *) usage ;;
 esac
-
-if ((${#SERVICES[@]} == 0)); then
-  echo "services: none configured yet ($action: nothing to do)"
-  exit 0
-fi
 
 mkdir -p "$state_dir"
 status=0

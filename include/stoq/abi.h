@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /* Bump MAJOR on any change to the descriptor layout or to a class in include/stoq/. */
-#define STOQ_ABI_VERSION_MAJOR 3
+#define STOQ_ABI_VERSION_MAJOR 4
 #define STOQ_ABI_VERSION_MINOR 0
 
 #define STOQ_ABI_STR2(x) #x

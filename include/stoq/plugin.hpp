@@ -86,10 +86,21 @@ constexpr const char* category_name(Category category) {
 
 std::optional<Category> parse_category(std::string_view name);
 
-/// Called exactly once per message a source put: saved=true after its results were
-/// saved (acknowledge it), false when it was not processed or its results could not
-/// be saved (requeue it). Which thread calls it: see ACKS at the top of this file.
-using Ack = std::function<void(bool saved)>;
+/// How a message a source put ended.
+struct Outcome {
+  /// True once its results were saved: acknowledge it. False when it was not processed
+  /// or its results could not be saved: requeue it.
+  bool saved = false;
+  /// Saved, but the message itself failed: its payload could not be fetched or
+  /// archived, or a worker failed on it. The first such error, one line ("plugin: text");
+  /// empty otherwise. Queue sources republish such a message to <queue>-errors with
+  /// "err" set (the original's error queues), then acknowledge it.
+  std::string error;
+};
+
+/// Called exactly once per message a source put. Which thread calls it: see ACKS at
+/// the top of this file.
+using Ack = std::function<void(const Outcome& outcome)>;
 
 /// What the user asked for on the command line; sources read their input from it.
 struct RunOptions {
@@ -103,6 +114,7 @@ struct RunOptions {
 };
 
 class Reader;
+class Source;
 
 /// The framework, as a plugin sees it (the original's `self.stoq`).
 class Stoq {
@@ -123,6 +135,9 @@ class Stoq {
 
   /// A reader plugin, loaded and activated on first use, owned by this thread.
   virtual Reader& reader(const std::string& name) = 0;
+  /// A source plugin to publish messages with (Source::publish), loaded and activated
+  /// on first use, owned by this thread; not the run's own source (-I).
+  virtual Source& publisher(const std::string& name) = 0;
 
   /// Reads a local file (the original's stoq.get_file): refused outside
   /// source_base_tuple and above max_payload_size; throws stoq::Error with the reason.
@@ -260,6 +275,11 @@ class Source : public Plugin {
   static constexpr Category kCategory = Category::Source;
   ~Source() override;
   virtual void ingest() = 0;
+  /// Queue sources: sends `message` to the queue (or topic, or list) named `queue`,
+  /// with `priority` 0..10 where the broker has priorities, and returns once the broker
+  /// has it. The publisher worker and the error queues use it. Throws stoq::Error when
+  /// it cannot; the default says that this source does not publish.
+  virtual void publish(const Json& message, const std::string& queue, int priority);
 };
 
 /// Extractors, carvers and decoders return children (extraction.hpp). Throwing loses

@@ -160,6 +160,7 @@ class PluginHarness final : public Stoq {
   [[nodiscard]] bool stopping() const override { return stopping_.load(); }
   bool wait_for_stop(std::chrono::milliseconds timeout) override;
   Reader& reader(const std::string& name) override;
+  Source& publisher(const std::string& name) override;
   Payload get_file(const std::string& path) override;
   [[nodiscard]] std::string hashpath(std::string_view sha1) const override;
   [[nodiscard]] const ExtractionLimits& extraction_limits() const override { return limits_; }

@@ -136,6 +136,7 @@ int run_command(const std::string& command, const std::vector<std::string>& args
         ->expected(1, 1 << 20);
   }
   std::map<std::string, std::string> plugin_values;
+  std::map<std::string, std::vector<std::string>> plugin_lists;
   std::map<std::string, CLI::Option*> plugin_flags;
   for (const loader::OptionSchema& option : scan ? std::vector<loader::OptionSchema>() : plugin->schema) {
     // Version bounds describe the plugin, --rate-limit already overrides ratelimit, and
@@ -154,7 +155,11 @@ int run_command(const std::string& command, const std::vector<std::string>& args
     std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::toupper(c); });
     std::string help = option.doc;
     if (option.default_value && !option.default_value->empty()) help += " (default: " + *option.default_value + ")";
-    CLI::Option* added = app.add_option(names, plugin_values[option.name], help)->type_name(type)->group(kPlugin);
+    // A list option is repeatable (publisher: -w yara -w hash); the values join with commas.
+    CLI::Option* added = option.type == STOQ_OPTION_LIST
+                             ? app.add_option(names, plugin_lists[option.name], help)->type_name("VALUE")
+                             : app.add_option(names, plugin_values[option.name], help)->type_name(type);
+    added->group(kPlugin);
     if (option.type == STOQ_OPTION_BOOL) added->expected(0, 1);  // a bare --flag means true
     plugin_flags[option.name] = added;
   }
@@ -221,6 +226,12 @@ int run_command(const std::string& command, const std::vector<std::string>& args
   settings.fail_on_errors = shared.fail_on_errors;
   for (const auto& [name, option] : plugin_flags) {
     if (option->count() == 0) continue;
+    if (auto list = plugin_lists.find(name); list != plugin_lists.end()) {
+      std::string joined;
+      for (const std::string& item : list->second) joined += (joined.empty() ? "" : ",") + item;
+      settings.plugin_options[command].emplace_back(name, joined);
+      continue;
+    }
     const std::string& value = plugin_values[name];
     settings.plugin_options[command].emplace_back(name,
                                                   value.empty() && option->get_expected_min() == 0 ? "true" : value);

@@ -86,14 +86,21 @@ class FileConnector final : public Connector {
     }
   }
 
+  // By sha1 from the archive when the message has one and the archive holds it (a
+  // publisher's message, -A file: the archive is what workers on other machines share),
+  // else by path.
   Payload get_file(const Json& kwargs) override {
-    if (auto path = kwargs.find("path"); path != kwargs.end() && path->is_string()) {
-      return stoq().get_file(path->get<std::string>());
-    }
-    if (auto sha1 = kwargs.find("sha1"); sha1 != kwargs.end() && sha1->is_string()) {
+    auto sha1 = kwargs.find("sha1");
+    auto path = kwargs.find("path");
+    bool has_path = path != kwargs.end() && path->is_string();
+    if (sha1 != kwargs.end() && sha1->is_string()) {
       std::string archived = stoq().hashpath(sha1->get<std::string>());  // validates the hex
-      return read_file_payload(archived, static_cast<std::size_t>(stoq().config().max_payload_size));
+      std::error_code ignored;
+      if (!has_path || fs::is_regular_file(archived, ignored)) {
+        return read_file_payload(archived, static_cast<std::size_t>(stoq().config().max_payload_size));
+      }
     }
+    if (has_path) return stoq().get_file(path->get<std::string>());
     throw Error("file connector needs 'path' or 'sha1' to retrieve a file");
   }
 

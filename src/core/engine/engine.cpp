@@ -10,6 +10,7 @@
 #include <latch>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <system_error>
 #include <thread>
 
@@ -39,19 +40,28 @@ unsigned thread_count(const RunState& state) {
 // so a typo fails before any work.
 void check_plugins_exist(RunState& state) {
   const RunSettings& settings = state.settings;
-  auto check_overrides = [&](const auto& overrides) {
-    for (const auto& [name, options] : overrides) {
-      bool found = false;
-      for (const auto& discovered : state.catalog.discovered()) {
-        if (discovered.name() != name) continue;
-        found = true;
-        (void)state.options_for(state.catalog.load(discovered.category, name));
-      }
-      if (!found) throw Error("options given for unknown plugin '" + name + "'");
+  // Options are keyed by plugin name, and a source and a connector may share a name
+  // (rabbitmq): each option must be declared by one of the plugins of that name.
+  using Overrides = std::vector<std::pair<std::string, std::string>>;
+  auto check_overrides = [&](const std::string& name, const Overrides& options, const std::string& where) {
+    bool found = false;
+    std::set<std::string> declared;
+    for (const auto& discovered : state.catalog.discovered()) {
+      if (discovered.name() != name) continue;
+      found = true;
+      const loader::LoadedPlugin& loaded = state.catalog.load(discovered.category, name);
+      (void)state.options_for(loaded);
+      for (const loader::OptionSchema& option : loaded.schema) declared.insert(option.name);
+    }
+    if (!found) throw Error("options given for unknown plugin '" + name + "'");
+    for (const auto& [option, value] : options) {
+      if (!declared.contains(option)) throw Error(where + ": " + name + " has no option '" + option + "'");
     }
   };
-  check_overrides(state.config.plugin_options);
-  check_overrides(settings.plugin_options);
+  for (const auto& [name, options] : state.config.plugin_options) {
+    check_overrides(name, options, state.config.source + " [" + name + "]");
+  }
+  for (const auto& [name, options] : settings.plugin_options) check_overrides(name, options, "command line");
   if (state.saveresults && !settings.output_connector.empty()) {
     state.catalog.load(Category::Connector, settings.output_connector);
   }
@@ -135,7 +145,7 @@ int run_with_source(RunState& state) {
         if (inherited) {
           bool saved = ready && pipeline->save_overrun(*inherited);
           if (!saved && !state.stopping()) ++state.unsaved;
-          if (inherited->ack) inherited->ack(saved);
+          if (inherited->ack) inherited->ack(Outcome{saved, saved ? inherited->plugin + ": " + inherited->error : ""});
         } else {
           activated.count_down();
         }
@@ -144,16 +154,17 @@ int run_with_source(RunState& state) {
             std::optional<Envelope> envelope = state.queue.pop();
             if (!envelope) break;
             slot->begin_message(envelope->message, std::move(envelope->ack));
-            bool saved = false;
+            Outcome outcome;
             try {
-              saved = pipeline->process(envelope->message, true);
+              outcome.saved = pipeline->process(envelope->message, true);
+              if (outcome.saved) outcome.error = pipeline->message_error();
             } catch (const isolation::CallAbandoned&) {
               throw;
             } catch (...) {
               spdlog::error("processing {} failed: {}", dump_json(envelope->message, -1), current_exception_text());
             }
-            if (!saved && !state.stopping()) ++state.unsaved;
-            if (Ack ack = slot->end_message()) ack(saved);
+            if (!outcome.saved && !state.stopping()) ++state.unsaved;
+            if (Ack ack = slot->end_message()) ack(outcome);
           }
         } catch (const isolation::CallAbandoned&) {
           (void)pipeline.release();  // intentionally leaked, see above; the replacement
@@ -197,7 +208,7 @@ int run_with_source(RunState& state) {
           threads[position] = std::thread(worker_body, slots[position], std::move(overrun));
         } catch (const std::system_error& e) {
           spdlog::error("cannot start a replacement worker thread: {}", e.what());
-          if (ack) ack(false);
+          if (ack) ack(Outcome{});
           drained.count_down();
         }
       }
@@ -215,7 +226,7 @@ int run_with_source(RunState& state) {
   // are stopped and joined first: destroying a joinable std::thread calls std::terminate.
   StopOnThrow stop_workers_on_throw{[&] {
     for (Envelope& left : state.queue.abort()) {
-      if (left.ack) left.ack(false);
+      if (left.ack) left.ack(Outcome{});
     }
     finish();
   }};

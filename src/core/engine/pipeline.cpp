@@ -96,6 +96,10 @@ bool Pipeline::run_steps(const Json& message, bool has_source) {
     slot->set_known(work.entry, work.payload.is_none() ? std::nullopt : std::optional(work.payload.size()), tlp);
   }
   std::optional<Json> items = scan(work);
+  if (!work.errors.list.empty()) {  // before the dispatch: children's errors are not the message's
+    const Json& first = work.errors.list.front();
+    outcome_.message_error = first.value("plugin", "") + ": " + first.value("error", "");
+  }
   // A mapped file that shrank while it was read (sdk/mapping_guard.hpp): said once, after the scan or dispatch.
   bool shrink_reported = false;
   auto report_shrink = [&](Errors& errors) {

@@ -30,6 +30,10 @@ class Pipeline {
   /// Returns true when every document that should be saved was saved (ack), false
   /// when saving failed or the run stopped first (requeue).
   bool process(const Json& message, bool has_source);
+  /// After process(): the first error of the message itself (its fetch, archiving or a
+  /// worker on the root payload), "plugin: text"; empty when there was none. What a
+  /// queue source sends to <queue>-errors (stoq::Outcome::error).
+  [[nodiscard]] const std::string& message_error() const { return outcome_.message_error; }
 
   /// Activates the plugins every message needs, so failures surface before ingest.
   void activate_eagerly();
@@ -59,10 +63,11 @@ class Pipeline {
   bool run_steps(const Json& message, bool has_source);
   /// Adds the message in hand to the run's counters (RunState::counters).
   void count_outcome(bool saved);
-  /// What the steps learnt about the message in hand, for the counters.
+  /// What the steps learnt about the message in hand, for the counters and the ack.
   struct Outcome {
     bool skipped_by_tlp = false;
     bool had_errors = false;
+    std::string message_error;
   };
   Outcome outcome_;
   PluginSet& plugins_;

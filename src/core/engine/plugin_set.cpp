@@ -67,7 +67,7 @@ void PluginSet::shutdown() {
 bool PluginSet::put(Json message, Ack on_done) {
   Envelope envelope{std::move(message), std::move(on_done)};
   if (state_.stopping() || !state_.queue.push(envelope)) {
-    if (envelope.ack) envelope.ack(false);
+    if (envelope.ack) envelope.ack(Outcome{});
     return false;
   }
   ++state_.counters.queued;

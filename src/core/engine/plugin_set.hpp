@@ -38,6 +38,7 @@ class PluginSet final : public Stoq {
   [[nodiscard]] bool stopping() const override { return state_.stopping(); }
   bool wait_for_stop(std::chrono::milliseconds timeout) override { return state_.wait_for_stop(timeout); }
   Reader& reader(const std::string& name) override { return get<Reader>(name); }
+  Source& publisher(const std::string& name) override { return get<Source>(name); }
   Payload get_file(const std::string& path) override;
   [[nodiscard]] std::string hashpath(std::string_view sha1) const override;
   [[nodiscard]] const ExtractionLimits& extraction_limits() const override { return extraction_.limits; }

@@ -158,13 +158,14 @@ void RunState::load_dispatch() {
 Options RunState::options_for(const loader::LoadedPlugin& plugin) const {
   const std::string& name = plugin.manifest.info.name;
   Options options = plugin.options;
+  bool shared_name = catalog.count_named(name) > 1;  // engine.cpp checks that one of them declares each option
   if (auto it = config.plugin_options.find(name); it != config.plugin_options.end()) {
     options = loader::apply_overrides(plugin, std::move(options), it->second, config.source + " [" + name + "]",
-                                      config.base_dir);
+                                      config.base_dir, shared_name);
   }
   if (auto it = settings.plugin_options.find(name); it != settings.plugin_options.end()) {
     options = loader::apply_overrides(plugin, std::move(options), it->second, "command line",
-                                      std::filesystem::current_path().string());
+                                      std::filesystem::current_path().string(), shared_name);
   }
   return options;
 }
@@ -183,7 +184,7 @@ void RunState::abort_run(StopCause cause) {
   stop_cause_.compare_exchange_strong(none, cause);
   request_stop();
   for (Envelope& left : queue.abort()) {
-    if (left.ack) left.ack(false);
+    if (left.ack) left.ack(Outcome{});
   }
 }
 

@@ -66,7 +66,7 @@ class HelperHost final : public Stoq {
   [[nodiscard]] const CoreConfig& config() const override { return config_; }
   [[nodiscard]] const RunOptions& run() const override { return run_; }
   bool put(Json /*message*/, Ack on_done) override {
-    if (on_done) on_done(false);
+    if (on_done) on_done(Outcome{});
     return false;
   }
   [[nodiscard]] bool stopping() const override { return false; }
@@ -74,7 +74,8 @@ class HelperHost final : public Stoq {
     std::this_thread::sleep_for(timeout);
     return false;
   }
-  Reader& reader(const std::string& name) override;
+  Reader& reader(const std::string& name) override { return static_cast<Reader&>(plugin(Category::Reader, name)); }
+  Source& publisher(const std::string& name) override { return static_cast<Source&>(plugin(Category::Source, name)); }
   Payload get_file(const std::string& path) override { return engine::read_local_file(config_, path); }
   [[nodiscard]] std::string hashpath(std::string_view sha1) const override {
     return engine::archive_path(config_.archive_base, sha1);
@@ -89,53 +90,58 @@ class HelperHost final : public Stoq {
   /// The plugin's options as the parent's RunState::options_for resolves them: .stoq,
   /// then stoq.cfg [name], then the command line.
   Options options_for(const loader::LoadedPlugin& plugin) const;
-  void deactivate_readers();
+  void deactivate_plugins();
 
  private:
+  /// A reader or publishing source the plugin in this helper asked for, created once.
+  Plugin& plugin(Category category, const std::string& name);
+
   CoreConfig config_;
   RunOptions run_;
   loader::Catalog& catalog_;
   Json cli_overrides_;
   ExtractionLimits limits_;
   ChildWriter::Settings child_;
-  std::map<std::string, loader::PluginPtr> readers_;
+  std::map<std::pair<Category, std::string>, loader::PluginPtr> plugins_;
 };
 
 Options HelperHost::options_for(const loader::LoadedPlugin& plugin) const {
   const std::string& name = plugin.manifest.info.name;
   Options options = plugin.options;
+  bool shared_name = catalog_.count_named(name) > 1;  // the parent checked the options
   if (auto it = config_.plugin_options.find(name); it != config_.plugin_options.end()) {
     options = loader::apply_overrides(plugin, std::move(options), it->second, config_.source + " [" + name + "]",
-                                      config_.base_dir);
+                                      config_.base_dir, shared_name);
   }
   if (auto it = cli_overrides_.find(name); it != cli_overrides_.end()) {
     auto overrides = it->get<std::vector<std::pair<std::string, std::string>>>();
     options = loader::apply_overrides(plugin, std::move(options), overrides, "command line",
-                                      std::filesystem::current_path().string());
+                                      std::filesystem::current_path().string(), shared_name);
   }
   return options;
 }
 
-Reader& HelperHost::reader(const std::string& name) {
-  if (auto it = readers_.find(name); it != readers_.end()) return static_cast<Reader&>(*it->second);
-  const loader::LoadedPlugin& loaded = catalog_.load(Category::Reader, name);
+Plugin& HelperHost::plugin(Category category, const std::string& name) {
+  auto key = std::make_pair(category, name);
+  if (auto it = plugins_.find(key); it != plugins_.end()) return *it->second;
+  const loader::LoadedPlugin& loaded = catalog_.load(category, name);
   loader::PluginPtr plugin = catalog_.create(loaded);
-  plugin->bind(loaded.manifest.info, options_for(loaded), logging::make_logger("stoq.reader:" + name), *this);
-  if (!plugin->activate(*this)) throw Error("reader:" + name + " failed to activate (activate() returned false)");
-  Reader& reader = static_cast<Reader&>(*plugin);
-  readers_.emplace(name, std::move(plugin));
-  return reader;
+  std::string id = std::string(category_name(category)) + ":" + name;
+  plugin->bind(loaded.manifest.info, options_for(loaded), logging::make_logger("stoq." + id), *this);
+  if (!plugin->activate(*this)) throw Error(id + " failed to activate (activate() returned false)");
+  return *plugins_.emplace(key, std::move(plugin)).first->second;
 }
 
-void HelperHost::deactivate_readers() {
-  for (auto& [name, reader] : readers_) {
+void HelperHost::deactivate_plugins() {
+  for (auto& [key, plugin] : plugins_) {
     try {
-      reader->deactivate();
+      plugin->deactivate();
     } catch (...) {
-      spdlog::error("reader:{} failed to deactivate: {}", name, engine::current_exception_text());
+      spdlog::error("{}:{} failed to deactivate: {}", category_name(key.first), key.second,
+                    engine::current_exception_text());
     }
   }
-  readers_.clear();
+  plugins_.clear();
 }
 
 // The parent's payload, mapped read-only from its sealed memfd.
@@ -327,7 +333,7 @@ int helper_main(int argc, char** argv) {
   if (status == 0) {
     try {
       plugin->deactivate();
-      host->deactivate_readers();
+      host->deactivate_plugins();
     } catch (...) {
       spdlog::error("{} failed to deactivate: {}", key, engine::current_exception_text());
     }

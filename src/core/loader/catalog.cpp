@@ -141,6 +141,11 @@ const Discovered& Catalog::find(Category category, const std::string& name) cons
               (known.empty() ? "none" : known) + "; searched " + (dirs.empty() ? "no plugin dirs" : dirs) + ")");
 }
 
+std::size_t Catalog::count_named(const std::string& name) const {
+  return static_cast<std::size_t>(
+      std::count_if(discovered_.begin(), discovered_.end(), [&](const Discovered& d) { return d.name() == name; }));
+}
+
 const LoadedPlugin& Catalog::load(Category category, const std::string& name) {
   std::lock_guard lock(mutex_);
   std::string key = key_of(category, name);

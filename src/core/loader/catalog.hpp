@@ -68,6 +68,9 @@ class Catalog {
   /// or, for an unknown name, the names that exist.
   const LoadedPlugin& load(Category category, const std::string& name);
 
+  /// How many discovered plugins (of any category) have this name.
+  [[nodiscard]] std::size_t count_named(const std::string& name) const;
+
   /// A new, not yet activated instance (options bound by the caller).
   PluginPtr create(const LoadedPlugin& plugin) const;
 
@@ -95,10 +98,13 @@ void check_option_value(const std::string& name, const Json& value, const std::s
 
 /// `base` with `overrides` (option name -> text, e.g. from the command line) parsed
 /// and checked against the plugin's schema; `where` labels messages; relative PATH
-/// values are taken relative to `paths_relative_to`.
+/// values are taken relative to `paths_relative_to`. Overrides are keyed by plugin name,
+/// and plugins of two categories may share one (source and connector rabbitmq): with
+/// `skip_unknown`, an option this plugin does not declare is left to the other (the
+/// engine checks that one of them declares it).
 Options apply_overrides(const LoadedPlugin& plugin, Options base,
                         const std::vector<std::pair<std::string, std::string>>& overrides, const std::string& where,
-                        const std::string& paths_relative_to);
+                        const std::string& paths_relative_to, bool skip_unknown = false);
 
 /// Parses `entries` against `schema` over the defaults (relative PATH values are
 /// relative to the folder of `file`, the plugin's own); unknown keys, bad values and

@@ -190,11 +190,12 @@ Options resolve_options(const std::vector<OptionSchema>& schema, const std::vect
 
 Options apply_overrides(const LoadedPlugin& plugin, Options base,
                         const std::vector<std::pair<std::string, std::string>>& overrides, const std::string& where,
-                        const std::string& paths_relative_to) {
+                        const std::string& paths_relative_to, bool skip_unknown) {
   for (const auto& [name, raw] : overrides) {
     auto option = std::find_if(plugin.schema.begin(), plugin.schema.end(),
                                [&name = name](const OptionSchema& o) { return o.name == name; });
     if (option == plugin.schema.end()) {
+      if (skip_unknown) continue;
       throw Error(where + ": " + plugin.manifest.info.name + " has no option '" + name + "'");
     }
     Json value = config::parse_typed(option->type, name, raw, where);

@@ -32,6 +32,10 @@ void Plugin::bind(PluginInfo info, Options options, Logger logger, Stoq& stoq) {
 
 Payload Connector::get_file(const Json& /*kwargs*/) { throw Error("connector " + name() + " does not retrieve files"); }
 
+void Source::publish(const Json& /*message*/, const std::string& /*queue*/, int /*priority*/) {
+  throw Error("source " + name() + " does not publish messages");
+}
+
 const Json& Content::json() const {
   if (json_ == nullptr) throw Error("content is not a results document");
   return *json_;

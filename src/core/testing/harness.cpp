@@ -130,14 +130,14 @@ Plugin& PluginHarness::activate_plugin(const std::string& plugin_dir, Category c
 
 bool PluginHarness::put(Json message, Ack on_done) {
   if (stopping()) {
-    if (on_done) on_done(false);
+    if (on_done) on_done(Outcome{});
     return false;
   }
   {
     std::lock_guard lock(state_->mutex);
     messages_.push_back(std::move(message));
   }
-  if (on_done) on_done(true);
+  if (on_done) on_done(Outcome{true, {}});
   return true;
 }
 
@@ -155,6 +155,7 @@ bool PluginHarness::wait_for_stop(std::chrono::milliseconds timeout) {
 }
 
 Reader& PluginHarness::reader(const std::string& name) { return activate<Reader>(state_->last_plugin_dir, name); }
+Source& PluginHarness::publisher(const std::string& name) { return activate<Source>(state_->last_plugin_dir, name); }
 
 Payload PluginHarness::get_file(const std::string& path) { return engine::read_local_file(config_, path); }
 

@@ -16,9 +16,9 @@ class AckSource final : public stoq::Source {
     for (const auto& item : std::filesystem::directory_iterator(stoq().run().path)) paths.push_back(item.path());
     std::sort(paths.begin(), paths.end());
     for (const std::string& path : paths) {
-      stoq().put(stoq::Json{{"path", path}, {"archive", "file"}}, [this, path](bool saved) {
+      stoq().put(stoq::Json{{"path", path}, {"archive", "file"}}, [this, path](const stoq::Outcome& outcome) {
         std::lock_guard lock(mutex_);  // acks arrive on worker threads
-        acks_[path] = acks_.contains(path) ? stoq::Json("acknowledged twice") : stoq::Json(saved);
+        acks_[path] = acks_.contains(path) ? stoq::Json("acknowledged twice") : stoq::Json(outcome.saved);
       });
     }
   }

@@ -19,7 +19,7 @@ using stoq::engine::MessageQueue;
 
 Envelope envelope(int id, std::atomic<int>* acks = nullptr) {
   Envelope e{Json{{"id", id}}, {}};
-  if (acks != nullptr) e.ack = [acks](bool saved) { acks->fetch_add(saved ? 1 : 100); };
+  if (acks != nullptr) e.ack = [acks](const stoq::Outcome& outcome) { acks->fetch_add(outcome.saved ? 1 : 100); };
   return e;
 }
 
@@ -45,7 +45,7 @@ TEST(MessageQueue, PushTakesTheEnvelopeAndAckTravels) {
   ASSERT_TRUE(popped);
   EXPECT_EQ(popped->message, (Json{{"id", 7}}));
   ASSERT_TRUE(popped->ack);
-  popped->ack(true);
+  popped->ack(stoq::Outcome{true, {}});
   EXPECT_EQ(acks.load(), 1);
 }
 
@@ -68,7 +68,7 @@ TEST(MessageQueue, PushAfterCloseIsRefusedAndKeepsTheEnvelope) {
   EXPECT_FALSE(queue.push(e));
   EXPECT_EQ(e.message, (Json{{"id", 3}}));  // not moved: the caller can nack it
   ASSERT_TRUE(e.ack);
-  e.ack(false);
+  e.ack(stoq::Outcome{});
   EXPECT_EQ(acks.load(), 100);
 }
 
@@ -84,7 +84,7 @@ TEST(MessageQueue, AbortReturnsQueuedEnvelopes) {
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(left[i].message.at("id"), i);
     ASSERT_TRUE(left[i].ack);
-    left[i].ack(false);
+    left[i].ack(stoq::Outcome{});
   }
   EXPECT_EQ(acks.load(), 300);
   EXPECT_FALSE(queue.pop());

@@ -142,6 +142,19 @@ TEST_F(FileConnectorTest, ArchivesBySha1AndRetrievesAgain) {
   EXPECT_EQ(again.bytes().as_string_view(), content);
 }
 
+// A publisher's message (-A file) names both: the archive, which workers elsewhere
+// share, wins; the path is the fallback while the archive does not hold it.
+TEST_F(FileConnectorTest, GetFilePrefersTheArchivedCopyOverThePath) {
+  auto& file = connector();
+  std::string content = "archived copy";
+  std::string sha1 = stoq::compute_hashes(stoq::ByteView(content)).sha1;
+  std::string local = dir.write("in/local.bin", "the local file");
+  EXPECT_EQ(file.get_file(Json{{"path", local}, {"sha1", sha1}}).bytes().as_string_view(), "the local file");
+  file.save(Content::bytes(stoq::ByteView(content)), Json{{"archive", true}, {"sha1", sha1}});
+  EXPECT_EQ(file.get_file(Json{{"path", local}, {"sha1", sha1}}).bytes().as_string_view(), content);
+  EXPECT_EQ(file.get_file(Json{{"path", "/elsewhere/gone.bin"}, {"sha1", sha1}}).bytes().as_string_view(), content);
+}
+
 TEST_F(FileConnectorTest, GetFileByPathAndRefusals) {
   auto& file = connector();
   std::string path = dir.write("in/sample.bin", std::string("\x00\x01\x02", 3));
