@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Queue mode through a real RabbitMQ (scripts/services.sh start): messages/s from the
 # publisher into a queue, then through 1, 2 and 4 worker processes (`stoq hash -I rabbitmq
-# -M 1 -C stdout`, one line of JSON per message) until every message is saved and
-# acknowledged. Each message names a small file (the payload is read from disk by path).
+# -M 1 -C file -O <file>`: one line of JSON appended per message) until every message is
+# saved and acknowledged. Each message names a small file (the payload is read from disk by path).
 # Each figure: the best of R runs, wall time from start to the last result.
 #
 # usage: bench/queue.sh [--build DIR] [--messages N] [--runs R]
@@ -63,8 +63,9 @@ consume() {
   start=$(now)
   pids=()
   for ((i = 0; i < k; i++)); do
-    "$stoq" hash --config "$work/stoq.cfg" -I rabbitmq -Q "$queue" -M 1 -C stdout --no-progress \
-      --plugin-opt stdout:compactly=True > "$work/out.$i" 2> "$work/err.$i" &
+    : > "$work/out.$i"
+    "$stoq" hash --config "$work/stoq.cfg" -I rabbitmq -Q "$queue" -M 1 -C file -O "$work/out.$i" --no-progress \
+      2> "$work/err.$i" &
     pids+=($!)
   done
   while :; do

@@ -62,6 +62,7 @@ TEST(QueueMode, NothingIsLostWhenAWorkerIsKilledAndTheBrokerRestarts) {
                                         options);
   };
   std::vector<std::unique_ptr<CliProcess>> workers;
+  workers.reserve(3);
   for (int i = 0; i < 3; ++i) workers.push_back(worker());
   std::this_thread::sleep_for(1s);  // the workers declare the queue
   CliProcess publisher(STOQ_CLI, env.args({"publisher", "-F", data.path("in"), "-w", queue}), options);

@@ -28,7 +28,7 @@ struct QueueTest : ::testing::Test {
 
   /// `stoq <worker> -I rabbitmq -Q <queue> ...` in the background, JSON on stdout.
   std::unique_ptr<CliProcess> consumer(const std::string& worker, const std::string& name,
-                                       std::vector<std::string> extra = {}) {
+                                       std::vector<std::string> extra = {}) const {
     std::vector<std::string> args = {worker, "-I", "rabbitmq", "-Q", name, "-C", "stdout"};
     args.insert(args.end(), extra.begin(), extra.end());
     SpawnOptions options;
