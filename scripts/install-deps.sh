@@ -34,6 +34,11 @@ PACKAGES=(
   librabbitmq-dev libhiredis-dev librdkafka-dev rabbitmq-server redis-server
   # the AMQP command-line client the rabbitmq tests check the broker with
   amqp-tools
+  # stores (issue 12): SQLite, PostgreSQL (and its server), MongoDB/GridFS, HTTP (Elasticsearch,
+  # S3, Slack) and the HTTP server the tests fake them with; Node.js runs the S3 stand-in (s3rver,
+  # from the npm registry, installed by scripts/services.sh)
+  libsqlite3-dev sqlite3 libpq-dev libpqxx-dev postgresql libmongoc-dev libbson-dev
+  libcurl4-openssl-dev libcpp-httplib-dev nodejs
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # fuzzing, format and lint

@@ -16,7 +16,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 state_dir=${STOQ_SERVICES_DIR:-$root/build/services}
 
-SERVICES=(redis rabbitmq)
+SERVICES=(redis rabbitmq postgres s3)
 
 # Redis: no persistence, loopback only, state in $state_dir.
 start_redis() {
@@ -61,6 +61,54 @@ stop_rabbitmq() {
   epmd -kill >/dev/null 2>&1 || true
 }
 status_rabbitmq() { rabbitmqctl -q status >/dev/null && echo "rabbitmq: running"; }
+
+# PostgreSQL 15 (Debian's cluster 15/main, listening on localhost:5432 only): a superuser
+# stoq/stoq and a database stoq for the postgres connector's tests.
+start_postgres() {
+  if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    pg_ctlcluster 15 main start
+    wait_until "postgres" 60 pg_isready -q -h 127.0.0.1 -p 5432
+  else
+    echo "services: postgres already answers on 127.0.0.1:5432"
+  fi
+  su postgres -c "psql -q -c \"DO \\\$\\\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'stoq') THEN CREATE ROLE stoq LOGIN SUPERUSER PASSWORD 'stoq'; END IF; END \\\$\\\$;\"" >/dev/null
+  su postgres -c "psql -tAq -c \"SELECT 1 FROM pg_database WHERE datname = 'stoq'\"" | grep -q 1 ||
+    su postgres -c "createdb -O stoq stoq"
+}
+stop_postgres() {
+  pg_isready -q -h 127.0.0.1 -p 5432 || return 0
+  pg_ctlcluster 15 main stop
+}
+status_postgres() { pg_isready -h 127.0.0.1 -p 5432; }
+
+# An S3 stand-in: s3rver (npm registry, installed once under $state_dir/s3rver), bucket
+# stoq, credentials S3RVER/S3RVER, on 127.0.0.1:4569, data in $state_dir/s3.
+start_s3() {
+  local dir=$1
+  if port_open 4569; then
+    echo "services: s3 already answers on 127.0.0.1:4569"
+    return
+  fi
+  if [[ ! -f $dir/s3rver/node_modules/s3rver/bin/s3rver.js ]]; then
+    command -v npm >/dev/null || { echo "services: npm not found (Node.js runs the S3 stand-in)" >&2; return 1; }
+    mkdir -p "$dir/s3rver"
+    npm install --prefix "$dir/s3rver" --no-audit --no-fund --loglevel=error s3rver@3.7.1 >/dev/null
+  fi
+  mkdir -p "$dir/s3"
+  nohup node "$dir/s3rver/node_modules/s3rver/bin/s3rver.js" -a 127.0.0.1 -p 4569 -d "$dir/s3" \
+    --configure-bucket stoq > "$dir/s3.log" 2>&1 &
+  echo $! > "$dir/s3.pid"
+  wait_until "s3" 30 port_open 4569
+}
+stop_s3() {
+  local pid_file=$1/s3.pid
+  [[ -f $pid_file ]] || return 0
+  kill "$(cat "$pid_file")" 2>/dev/null || true
+  rm -f "$pid_file"
+}
+status_s3() { port_open 4569 && echo "s3: running"; }
+
+port_open() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # wait_until NAME SECONDS COMMAND...: runs COMMAND (quietly) every 0.2 s until it succeeds.
 wait_until() {
