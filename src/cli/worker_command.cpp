@@ -29,11 +29,11 @@ constexpr const char* kPlugin = "Plugin options";
 
 struct SharedArgs {
   std::string log_level;
-  std::string templ;
+  std::vector<std::string> templates;
   unsigned max_processes = 0;
   std::int64_t max_recursion = -1;
   std::string decorator;
-  std::string connector;
+  std::vector<std::string> connectors;
   std::string archive;
   bool split = false;
   std::string outfile;
@@ -66,13 +66,23 @@ void add_shared(CLI::App& app, SharedArgs& a) {
     return opt(names, var, help)->check(not_empty());
   };
   text("-L,--log-level,--loglevel", a.log_level, "Log level: debug, info, warning, error, critical");
-  text("-T,--template", a.templ, "Save results rendered with <worker dir>/templates/TEMPLATE instead of JSON");
+  // Repeatable, one value each: with several -C, each template goes to the connector it is named after.
+  opt("-T,--template", a.templates,
+      "Save results rendered with <worker dir>/templates/TEMPLATE instead of JSON (with several -C: to the "
+      "connector the template is named after, e.g. -C file -C slack -T slack.tpl)")
+      ->check(not_empty())
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   opt("-M,--max-processes", a.max_processes, "Worker threads (default: all cores)")
       ->check(whole_number_between(1, max_worker_threads()));
   opt("-R,--max-recursion,--max_recursion", a.max_recursion, "Dispatch depth (overrides max_recursion)")
       ->check(whole_number_between(0, config::kMaxRecursionLimit));
   text("-P,--decorator", a.decorator, "Decorator plugin applied to results before they are saved");
-  text("-C,--connector", a.connector, "Connector that saves results (default: default_connector)");
+  opt("-C,--connector", a.connectors,
+      "Connector that saves results (default: default_connector); repeatable: each document goes to every one")
+      ->check(not_empty())
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   text("-A,--archive", a.archive, "Connector that archives payloads (file; stdout cannot)");
   flag("-S,--split", a.split, "Save each result entry as its own document");
   text("-O,--outfile,--out", a.outfile,
@@ -205,10 +215,15 @@ int run_command(const std::string& command, const std::vector<std::string>& args
   settings.source = !shared.ingest.empty()                    ? shared.ingest
                     : (!shared.path.empty() || shared.errors) ? config.default_source
                                                               : std::string();
-  settings.output_connector = shared.connector.empty() ? config.default_connector : shared.connector;
+  settings.output_connectors = shared.connectors;
+  if (settings.output_connectors.empty()) settings.output_connectors.push_back(config.default_connector);
+  std::set<std::string> connectors_seen;
+  for (const std::string& connector : settings.output_connectors) {
+    if (!connectors_seen.insert(connector).second) throw Error("-C " + connector + " is given twice");
+  }
   settings.archive_connector = shared.archive;
   settings.decorator = shared.decorator;
-  settings.template_name = shared.templ;
+  settings.template_names = shared.templates;
   settings.source_queue = shared.queue;
   settings.consume_errors = shared.errors;
   settings.split = shared.split;

@@ -62,8 +62,8 @@ void check_plugins_exist(RunState& state) {
     check_overrides(name, options, state.config.source + " [" + name + "]");
   }
   for (const auto& [name, options] : settings.plugin_options) check_overrides(name, options, "command line");
-  if (state.saveresults && !settings.output_connector.empty()) {
-    state.catalog.load(Category::Connector, settings.output_connector);
+  if (state.saveresults) {
+    for (const std::string& connector : settings.output_connectors) state.catalog.load(Category::Connector, connector);
   }
   if (!settings.archive_connector.empty()) state.catalog.load(Category::Connector, settings.archive_connector);
   if (!settings.decorator.empty()) state.catalog.load(Category::Decorator, settings.decorator);

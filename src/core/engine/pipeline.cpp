@@ -45,7 +45,9 @@ Pipeline::Pipeline(PluginSet& plugins) : plugins_(plugins), state_(plugins.state
 void Pipeline::activate_eagerly() {
   const RunSettings& settings = state_.settings;
   workers_.activate();
-  if (state_.saveresults && !settings.output_connector.empty()) plugins_.get<Connector>(settings.output_connector);
+  if (state_.saveresults) {
+    for (const RunState::Output& output : state_.outputs) plugins_.get<Connector>(output.connector);
+  }
   if (!settings.archive_connector.empty()) plugins_.get<Connector>(settings.archive_connector);
   if (!settings.decorator.empty()) plugins_.get<Decorator>(settings.decorator);
 }
@@ -242,7 +244,7 @@ bool Pipeline::save(Json document, const std::string& root_sha1, Errors& errors)
     outcome_.had_errors = true;
   }
   const std::string payload = payload_name(document, Json::object());  // for messages
-  if (!state_.saveresults || settings.output_connector.empty()) return true;
+  if (!state_.saveresults || state_.outputs.empty()) return true;
 
   std::vector<Json> documents;
   if (settings.split) {
@@ -253,45 +255,57 @@ bool Pipeline::save(Json document, const std::string& root_sha1, Errors& errors)
   Json kwargs = {{"index", settings.worker}, {"use_date", settings.use_date}};
   if (!root_sha1.empty()) kwargs["sha1"] = root_sha1;
   if (!settings.outfile.empty()) kwargs["outfile"] = settings.outfile;
-  Connector& connector = plugins_.get<Connector>(settings.output_connector);
-  const OutputTemplate& output = state_.output_template;
+  bool all_saved = true;
   for (Json& one : documents) {
+    // `one` stays intact with --flatten (the template-error copy below is made from it).
     Json saved = settings.flatten ? lifecycle::flatten(one, settings.delimiter) : std::move(one);
-    // -T: the rendered text is saved instead of the JSON. A template that fails on this
-    // document must not lose its results: they are saved as JSON, with the error.
-    std::optional<std::string> text;
-    if (output.parsed) {
+    // Every connector gets the document, even after one failed (the message is then requeued).
+    for (const RunState::Output& output : state_.outputs) {
+      std::optional<Json> fallback;
+      std::optional<std::string> text = render_for(output, payload, one, saved, fallback);
       try {
-        text = render_results(*output.parsed, saved);
+        plugins_.get<Connector>(output.connector)
+            .save(text ? Content::text(*text) : Content::results(fallback ? *fallback : saved), kwargs);
       } catch (...) {
         std::string failure = current_exception_text();
-        outcome_.had_errors = true;
-        state_.failure_log.log(logging::Level::Error, "template:" + output.name + '\x1f' + failure,
-                               logging::one_line("template " + output.name + " failed on the results of " + payload +
-                                                 ": " + failure + " (saved as JSON instead)"));
-        if (settings.flatten) {
-          add_error(one, "template:" + output.name, failure);
-          saved = lifecycle::flatten(one, settings.delimiter);
-        } else {
-          add_error(saved, "template:" + output.name, failure);
+        // A reader gone (EPIPE) is reported once, at the end of the run (process() stops it).
+        if (!stoq::output::stdout_closed_by_reader()) {
+          std::string reason = failure.substr(failure.rfind(": ") == std::string::npos ? 0 : failure.rfind(": ") + 2);
+          state_.failure_log.log(logging::Level::Error, "connector:" + output.connector + '\x1f' + reason,
+                                 logging::one_line("connector " + output.connector + " failed to save the results of " +
+                                                   payload + ": " + failure));
         }
+        all_saved = false;
       }
-    }
-    try {
-      connector.save(text ? Content::text(*text) : Content::results(saved), kwargs);
-    } catch (...) {
-      std::string failure = current_exception_text();
-      // A reader gone (EPIPE) is reported once, at the end of the run (process() stops it).
-      if (!stoq::output::stdout_closed_by_reader()) {
-        std::string reason = failure.substr(failure.rfind(": ") == std::string::npos ? 0 : failure.rfind(": ") + 2);
-        state_.failure_log.log(logging::Level::Error, "connector:" + settings.output_connector + '\x1f' + reason,
-                               logging::one_line("connector " + settings.output_connector +
-                                                 " failed to save the results of " + payload + ": " + failure));
-      }
-      return false;
     }
   }
-  return true;
+  return all_saved;
+}
+
+// -T: the text `output` saves in place of `saved`; nullopt: JSON. A template that fails on
+// this document must not lose its results: `fallback` is then the JSON with the error.
+std::optional<std::string> Pipeline::render_for(const RunState::Output& output, const std::string& payload,
+                                                const Json& unflattened, Json& saved, std::optional<Json>& fallback) {
+  const OutputTemplate& rendering = output.rendering;
+  if (!rendering.parsed) return std::nullopt;
+  try {
+    return render_results(*rendering.parsed, saved);
+  } catch (...) {
+    std::string failure = current_exception_text();
+    outcome_.had_errors = true;
+    state_.failure_log.log(logging::Level::Error, "template:" + rendering.name + '\x1f' + failure,
+                           logging::one_line("template " + rendering.name + " failed on the results of " + payload +
+                                             ": " + failure + " (saved as JSON instead)"));
+    if (state_.settings.flatten) {
+      Json copy = unflattened;
+      add_error(copy, "template:" + rendering.name, failure);
+      fallback = lifecycle::flatten(copy, state_.settings.delimiter);
+    } else {
+      fallback = saved;
+      add_error(*fallback, "template:" + rendering.name, failure);
+    }
+    return std::nullopt;
+  }
 }
 
 // The document of a message whose call overran call_timeout on another (abandoned)

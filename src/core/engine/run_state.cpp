@@ -35,7 +35,9 @@ RunOptions make_run_options(const RunSettings& settings) {
   options.source_queue = settings.source_queue.empty() ? settings.worker : settings.source_queue;
   options.consume_errors = settings.consume_errors;
   options.archive_connector = settings.archive_connector;
-  options.output_connector = settings.output_connector;
+  // The connector when -C names one; empty with several, so no connector takes -O (or
+  // anything else) to be addressed to it alone (stdout refuses -O only when alone).
+  options.output_connector = settings.output_connectors.size() == 1 ? settings.output_connectors.front() : "";
   options.outfile = settings.outfile;
   return options;
 }
@@ -110,8 +112,41 @@ RunState::RunState(CoreConfig config_in, RunSettings settings_in, loader::Catalo
     results_plugin = workers.front().name;
   }
   // Parsed now, once: a missing template or a syntax error stops the run before any payload.
-  if (!settings.template_name.empty()) output_template = load_run_template(settings.template_name);
+  outputs = resolve_outputs();
   if (settings.dispatch) load_dispatch();
+}
+
+// -C (repeatable) with the template (-T) each renders. One connector: -T applies to it,
+// whatever its name. Several: each -T goes to the connector it is named after
+// (slack.tpl: slack), and the others save JSON (the guide's "a template named after
+// the connector plugin"), so people read a summary while the JSON is stored.
+std::vector<RunState::Output> RunState::resolve_outputs() const {
+  std::vector<Output> resolved;
+  for (const std::string& connector : settings.output_connectors) resolved.push_back(Output{connector, {}});
+  const std::vector<std::string>& names = settings.template_names;
+  if (names.empty() || resolved.empty()) return resolved;
+  if (resolved.size() == 1) {
+    if (names.size() > 1) {
+      throw Error("-T is given " + std::to_string(names.size()) +
+                  " times for one connector: give one, or one per -C named after it (-C file -C slack -T slack.tpl)");
+    }
+    resolved.front().rendering = load_run_template(names.front());
+    return resolved;
+  }
+  for (const std::string& name : names) {
+    std::string stem = fs::path(name).filename().string();
+    stem = stem.substr(0, stem.find('.'));
+    auto it = std::find_if(resolved.begin(), resolved.end(), [&](const Output& o) { return o.connector == stem; });
+    if (it == resolved.end()) {
+      std::string list;
+      for (const Output& output : resolved) list += (list.empty() ? "" : ", ") + output.connector;
+      throw Error("-T " + name + ": with several connectors (" + list +
+                  "), each template goes to the connector it is named after, and none is named " + stem);
+    }
+    if (it->rendering.parsed) throw Error("-T " + name + ": connector " + stem + " already has a template");
+    it->rendering = load_run_template(name);
+  }
+  return resolved;
 }
 
 // -T NAME: the worker's templates/NAME; with several workers (stoq scan), the first

@@ -72,8 +72,13 @@ class RunState {
   bool saveresults = false;
   /// What results entries name as their `plugin`: the worker, or (stoq scan) the list.
   Json results_plugin;
-  /// -T: rendered in place of the JSON for every document saved; parsed is null without -T.
-  OutputTemplate output_template;
+  /// -C: where every document is saved, in order, each with the template (-T) rendered
+  /// in place of the JSON for it (parsed null: JSON).
+  struct Output {
+    std::string connector;
+    OutputTemplate rendering;  // -T for this connector; parsed null: JSON
+  };
+  std::vector<Output> outputs;
   /// -D: the dispatch rules (compiled once, shared by every thread), the request limits
   /// and the private directory children spill to. Null rules: no dispatch.
   std::unique_ptr<dispatch::DispatchRules> dispatch_rules;
@@ -103,6 +108,7 @@ class RunState {
 
  private:
   void load_dispatch();
+  [[nodiscard]] std::vector<Output> resolve_outputs() const;
   [[nodiscard]] OutputTemplate load_run_template(const std::string& name) const;
   std::unique_ptr<dispatch::SpillDirectory> spill_;
   std::atomic<bool> stopping_{false};
