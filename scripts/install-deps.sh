@@ -39,6 +39,8 @@ PACKAGES=(
   # from the npm registry, installed by scripts/services.sh)
   libsqlite3-dev sqlite3 libpq-dev libpqxx-dev postgresql libmongoc-dev libbson-dev
   libcurl4-openssl-dev libcpp-httplib-dev nodejs
+  # the independent BSON codec the mongodb connector's documents are checked with
+  python3-pymongo
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # fuzzing, format and lint
