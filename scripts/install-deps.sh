@@ -34,11 +34,13 @@ PACKAGES=(
   librabbitmq-dev libhiredis-dev librdkafka-dev rabbitmq-server redis-server
   # the AMQP command-line client the rabbitmq tests check the broker with
   amqp-tools
+  # the Kafka command-line client a kafka connector test reads its topic with
+  kcat
   # stores (issue 12): SQLite, PostgreSQL (and its server), MongoDB/GridFS, HTTP (Elasticsearch,
   # S3, Slack) and the HTTP server the tests fake them with; Node.js runs the S3 stand-in (s3rver,
   # from the npm registry, installed by scripts/services.sh)
   libsqlite3-dev sqlite3 libpq-dev libpqxx-dev postgresql libmongoc-dev libbson-dev
-  libcurl4-openssl-dev libcpp-httplib-dev nodejs
+  libcurl4-openssl-dev libcpp-httplib-dev nodejs curl
   # the independent BSON codec the mongodb connector's documents are checked with
   python3-pymongo
   # tests and benchmarks
