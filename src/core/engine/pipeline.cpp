@@ -257,12 +257,19 @@ bool Pipeline::save(Json document, const std::string& root_sha1, Errors& errors)
   if (!settings.outfile.empty()) kwargs["outfile"] = settings.outfile;
   bool all_saved = true;
   for (Json& one : documents) {
-    // `one` stays intact with --flatten (the template-error copy below is made from it).
-    Json saved = settings.flatten ? lifecycle::flatten(one, settings.delimiter) : std::move(one);
+    // With --flatten, `one` stays intact: a template error is added to it, then flattened.
+    Json saved;
+    const Json* unflattened = nullptr;
+    if (settings.flatten) {
+      saved = lifecycle::flatten(one, settings.delimiter);
+      unflattened = &one;
+    } else {
+      saved = std::move(one);
+    }
     // Every connector gets the document, even after one failed (the message is then requeued).
     for (const RunState::Output& output : state_.outputs) {
       std::optional<Json> fallback;
-      std::optional<std::string> text = render_for(output, payload, one, saved, fallback);
+      std::optional<std::string> text = render_for(output, payload, unflattened, saved, fallback);
       try {
         plugins_.get<Connector>(output.connector)
             .save(text ? Content::text(*text) : Content::results(fallback ? *fallback : saved), kwargs);
@@ -285,7 +292,7 @@ bool Pipeline::save(Json document, const std::string& root_sha1, Errors& errors)
 // -T: the text `output` saves in place of `saved`; nullopt: JSON. A template that fails on
 // this document must not lose its results: `fallback` is then the JSON with the error.
 std::optional<std::string> Pipeline::render_for(const RunState::Output& output, const std::string& payload,
-                                                const Json& unflattened, Json& saved, std::optional<Json>& fallback) {
+                                                const Json* unflattened, Json& saved, std::optional<Json>& fallback) {
   const OutputTemplate& rendering = output.rendering;
   if (!rendering.parsed) return std::nullopt;
   try {
@@ -296,8 +303,8 @@ std::optional<std::string> Pipeline::render_for(const RunState::Output& output, 
     state_.failure_log.log(logging::Level::Error, "template:" + rendering.name + '\x1f' + failure,
                            logging::one_line("template " + rendering.name + " failed on the results of " + payload +
                                              ": " + failure + " (saved as JSON instead)"));
-    if (state_.settings.flatten) {
-      Json copy = unflattened;
+    if (unflattened != nullptr) {
+      Json copy = *unflattened;
       add_error(copy, "template:" + rendering.name, failure);
       fallback = lifecycle::flatten(copy, state_.settings.delimiter);
     } else {

@@ -60,7 +60,7 @@ class Pipeline {
   std::optional<Json> scan(Work& work);
   bool save(Json document, const std::string& root_sha1, Errors& errors);
   std::optional<std::string> render_for(const RunState::Output& output, const std::string& payload,
-                                        const Json& unflattened, Json& saved, std::optional<Json>& fallback);
+                                        const Json* unflattened, Json& saved, std::optional<Json>& fallback);
   /// process() without the counting.
   bool run_steps(const Json& message, bool has_source);
   /// Adds the message in hand to the run's counters (RunState::counters).
