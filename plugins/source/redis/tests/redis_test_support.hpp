@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "refusing_port.hpp"
 #include "stoq/testing.hpp"
 
 namespace redis_test {
@@ -101,33 +102,7 @@ bool eventually(Predicate ready, std::chrono::seconds limit = std::chrono::secon
   return true;
 }
 
-/// A TCP port on 127.0.0.1 bound but not listening while this lives: connecting to it is
-/// refused, and no other process can take it meanwhile.
-class RefusingPort {
- public:
-  RefusingPort() : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof(address);
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-      ADD_FAILURE() << "cannot bind a local port";
-      return;
-    }
-    port_ = ntohs(address.sin_port);
-  }
-  ~RefusingPort() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  RefusingPort(const RefusingPort&) = delete;
-  RefusingPort& operator=(const RefusingPort&) = delete;
-  [[nodiscard]] int port() const { return port_; }
-
- private:
-  int fd_;
-  int port_ = 0;
-};
+using stoq_test::RefusingPort;
 
 /// Closes, server side, every connection whose CLIENT SETNAME name contains `part`
 /// (the plugins name theirs after the process id); how many it closed.
