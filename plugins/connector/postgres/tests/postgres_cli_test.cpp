@@ -7,6 +7,7 @@
 #include <set>
 
 #include "postgres_test_support.hpp"
+#include "queue_round_trip.hpp"
 #include "redis_test_support.hpp"
 #include "run_cli.hpp"
 #include "sql_test_support.hpp"
@@ -114,21 +115,8 @@ TEST_F(PostgresCliTest, AQueueWorkerFetchesThePayloadsFromPostgresAfterTheFilesA
   std::set<std::string> expected = expected_sha1s();
   for (const std::string& path : paths_) std::filesystem::remove(path);
 
-  stoq_test::CliProcess worker(STOQ_CLI, arguments({"hash", "-I", "redis", "-Q", queue, "-C", "stdout"}),
-                               spawn_options());
-  bool done = worker.wait_for(
-      [&](const std::string& out, const std::string&) { return stoq_test::count_documents(out) == expected.size(); },
-      60s);
-  worker.send(SIGTERM);
-  CliResult result = worker.finish(60s);
-  ASSERT_TRUE(done) << result.describe();
-  std::set<std::string> hashed;
-  for (const Json& document : stoq_test::documents_of(result)) {
-    EXPECT_FALSE(document.contains("errors")) << document.dump();
-    EXPECT_EQ(document["results"][0]["archive"], "postgres") << document.dump();
-    hashed.insert(document["results"][0]["scan"]["sha1"].get<std::string>());
-  }
-  EXPECT_EQ(hashed, expected);
+  sql_test::expect_worker_fetches_from("postgres", arguments({"hash", "-I", "redis", "-Q", queue, "-C", "stdout"}),
+                                       spawn_options(), expected);
   EXPECT_EQ(redis_test::length(queue), 0);
 }
 

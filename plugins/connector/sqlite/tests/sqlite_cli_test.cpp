@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 
+#include "queue_round_trip.hpp"
 #include "redis_test_support.hpp"
 #include "run_cli.hpp"
 #include "sql_test_support.hpp"
@@ -99,23 +100,10 @@ TEST_F(SqliteCliTest, AQueueWorkerFetchesThePayloadsFromTheDatabaseAfterTheFiles
 
   stoq_test::SpawnOptions options;
   options.env = env_.env();
-  stoq_test::CliProcess worker(
-      STOQ_CLI,
+  sql_test::expect_worker_fetches_from(
+      "sqlite",
       env_.args({"hash", "-I", "redis", "-Q", queue, "-C", "stdout", "--plugin-opt", "sqlite:database=" + database_}),
-      options);
-  bool done = worker.wait_for(
-      [&](const std::string& out, const std::string&) { return stoq_test::count_documents(out) == expected.size(); },
-      60s);
-  worker.send(SIGTERM);
-  CliResult result = worker.finish(60s);
-  ASSERT_TRUE(done) << result.describe();
-  std::set<std::string> hashed;
-  for (const Json& document : stoq_test::documents_of(result)) {
-    EXPECT_FALSE(document.contains("errors")) << document.dump();
-    EXPECT_EQ(document["results"][0]["archive"], "sqlite") << document.dump();
-    hashed.insert(document["results"][0]["scan"]["sha1"].get<std::string>());
-  }
-  EXPECT_EQ(hashed, expected);
+      options, expected);
   EXPECT_EQ(redis_test::length(queue), 0);
 }
 
