@@ -151,6 +151,7 @@ class TcpProxy {
         fds.push_back({server, POLLIN, 0});
       }
       if (::poll(fds.data(), fds.size(), 50) <= 0) continue;
+      const std::size_t polled = pairs.size();  // a pair accepted below has no entry in fds yet
       if ((fds[0].revents & POLLIN) != 0) {
         int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
         int server = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -165,6 +166,10 @@ class TcpProxy {
       }
       std::vector<std::pair<int, int>> open;
       for (std::size_t i = 0; i < pairs.size(); ++i) {
+        if (i >= polled) {  // not polled yet: keep it for the next round
+          open.push_back(pairs[i]);
+          continue;
+        }
         auto [client, server] = pairs[i];
         short client_events = fds[1 + 2 * i].revents;
         short server_events = fds[2 + 2 * i].revents;
