@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /* Bump MAJOR on any change to the descriptor layout or to a class in include/stoq/. */
-#define STOQ_ABI_VERSION_MAJOR 4
+#define STOQ_ABI_VERSION_MAJOR 5
 #define STOQ_ABI_VERSION_MINOR 0
 
 #define STOQ_ABI_STR2(x) #x
@@ -66,9 +66,12 @@ typedef struct stoq_plugin_descriptor {
   uint32_t abi_major;   /* never moves */
   uint32_t struct_size; /* never moves: sizeof(stoq_plugin_descriptor) of the module */
   uint32_t abi_minor;
-  const char* abi_tag;  /* STOQ_BUILD_TAG (plugin.hpp) of the module's build */
-  const char* name;     /* must equal [Core] Name of the .stoq beside the module */
-  const char* category; /* worker, connector, reader, source, extractor, carver, decoder, decorator */
+  const char* abi_tag; /* STOQ_BUILD_TAG (plugin.hpp) of the module's build */
+  /* name, version, description: NULL (the short STOQ_PLUGIN form) means "as the .stoq file
+   * beside the module says" ([Core] Name, [Documentation] Version and Description), the one
+   * place they are written. A non-NULL name must equal [Core] Name. */
+  const char* name;
+  const char* category; /* worker, connector, ...: must match the category folder it lives in */
   const char* version;
   const char* description;
   const stoq_option_spec* options; /* OWNERSHIP: static, module-owned */

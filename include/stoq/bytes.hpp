@@ -14,6 +14,8 @@
 #include <type_traits>
 #include <vector>
 
+// Exported from libstoq.so (built with hidden visibility): everything declared here.
+#pragma GCC visibility push(default)
 namespace stoq {
 
 using Bytes = std::vector<std::uint8_t>;
@@ -92,3 +94,4 @@ class ByteView {
 };
 
 }  // namespace stoq
+#pragma GCC visibility pop

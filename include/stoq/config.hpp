@@ -11,6 +11,8 @@
 
 #include "stoq/json.hpp"
 
+// Exported from libstoq.so (built with hidden visibility): everything declared here.
+#pragma GCC visibility push(default)
 namespace stoq {
 
 struct CoreConfig {
@@ -59,3 +61,4 @@ struct CoreConfig {
 };
 
 }  // namespace stoq
+#pragma GCC visibility pop

@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <string>
 
+// Exported from libstoq.so (built with hidden visibility): everything declared here.
+#pragma GCC visibility push(default)
 namespace stoq {
 
 /// Thrown for problems a user can fix: a bad config, a missing plugin, a bad option.
@@ -13,3 +15,4 @@ class Error : public std::runtime_error {
 };
 
 }  // namespace stoq
+#pragma GCC visibility pop

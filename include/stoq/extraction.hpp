@@ -22,6 +22,8 @@
 #include "stoq/json.hpp"
 #include "stoq/payload.hpp"
 
+// Exported from libstoq.so (built with hidden visibility): everything declared here.
+#pragma GCC visibility push(default)
 namespace stoq {
 
 /// The allowance of one extractor/carver/decoder call (the request's remainder when
@@ -100,3 +102,4 @@ struct Extracted {
 using ExtractedList = std::vector<Extracted>;
 
 }  // namespace stoq
+#pragma GCC visibility pop

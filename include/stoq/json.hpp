@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+// Exported from libstoq.so (built with hidden visibility): everything declared here.
+#pragma GCC visibility push(default)
 namespace stoq {
 
 using Json = nlohmann::ordered_json;
@@ -14,3 +16,4 @@ using Json = nlohmann::ordered_json;
 std::string dump_json(const Json& value, int indent = 4);
 
 }  // namespace stoq
+#pragma GCC visibility pop

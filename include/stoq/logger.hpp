@@ -7,6 +7,8 @@ namespace spdlog {
 class logger;
 }
 
+// Exported from libstoq.so (built with hidden visibility): everything declared here.
+#pragma GCC visibility push(default)
 namespace stoq {
 
 /// A named logger ("stoq.<category>.<name>"). Logs go to stderr and the log file,
@@ -25,3 +27,4 @@ class Logger {
 };
 
 }  // namespace stoq
+#pragma GCC visibility pop

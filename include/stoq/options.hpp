@@ -10,6 +10,8 @@
 
 #include "stoq/json.hpp"
 
+// Exported from libstoq.so (built with hidden visibility): everything declared here.
+#pragma GCC visibility push(default)
 namespace stoq {
 
 /// The typed [options] of one plugin instance. Accessors throw stoq::Error when an
@@ -36,3 +38,4 @@ class Options {
 };
 
 }  // namespace stoq
+#pragma GCC visibility pop

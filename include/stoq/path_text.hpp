@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+// Exported from libstoq.so (built with hidden visibility): everything declared here.
+#pragma GCC visibility push(default)
 namespace stoq {
 
 /// True when `text` is well-formed UTF-8 in the strict sense JSON output needs (RFC 3629:
@@ -21,3 +23,4 @@ std::string escape_invalid_utf8(std::string_view bytes);
 inline constexpr const char* kEscapedPathKey = "path_escaped";
 
 }  // namespace stoq
+#pragma GCC visibility pop

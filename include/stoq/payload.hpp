@@ -6,6 +6,7 @@
 // safe to call hashes() concurrently on the same object.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -13,6 +14,8 @@
 
 #include "stoq/bytes.hpp"
 
+// Exported from libstoq.so (built with hidden visibility): everything declared here.
+#pragma GCC visibility push(default)
 namespace stoq {
 
 struct Hashes {
@@ -74,4 +77,16 @@ std::string ssdeep_hash(ByteView bytes);
 /// libmagic MIME type of the first 1000 bytes, as stoQ's get_magic(mime=True).
 std::string magic_mime(ByteView bytes);
 
+/// A file a Payload maps may shrink while it is read: the pages past its new end read as
+/// zeros instead of killing the process with SIGBUS. These say whether that happened.
+namespace mapping_guard {
+/// When `address` lies in a live mapping of a file that shrank while it was read: that
+/// mapping's length (the file's size when it was mapped). Otherwise nullopt.
+std::optional<std::size_t> shrunk_mapping_length(const void* address);
+/// The `errors` entry text for bytes read from `path` whose file shrank while they were
+/// read (shrunk_mapping_length), or nullopt when nothing was zero-filled.
+std::optional<std::string> shrunk_file_error(const void* address, const std::string& path);
+}  // namespace mapping_guard
+
 }  // namespace stoq
+#pragma GCC visibility pop

@@ -55,13 +55,19 @@
 #include "stoq/logger.hpp"
 #include "stoq/options.hpp"
 #include "stoq/payload.hpp"
+#include "stoq/sdk_digest.h"
 
 /// What the loader compares, beyond STOQ_ABI_TAG: SDK types such as stoq::Json cross
-/// the boundary, so the JSON library's version is part of a module's identity too.
+/// the boundary, so the JSON library's version is part of a module's identity too, and
+/// so are the SDK headers themselves (STOQ_SDK_DIGEST, generated at build time into
+/// stoq/sdk_digest.h): a plugin built against other headers is refused by name, not by
+/// a missing symbol or a crash.
 #define STOQ_BUILD_TAG                                                                       \
   STOQ_ABI_TAG ";nlohmann-json-" STOQ_ABI_STR(NLOHMANN_JSON_VERSION_MAJOR) "." STOQ_ABI_STR( \
-      NLOHMANN_JSON_VERSION_MINOR) "." STOQ_ABI_STR(NLOHMANN_JSON_VERSION_PATCH)
+      NLOHMANN_JSON_VERSION_MINOR) "." STOQ_ABI_STR(NLOHMANN_JSON_VERSION_PATCH) ";sdk-" STOQ_SDK_DIGEST
 
+// Exported from libstoq.so (built with hidden visibility): everything declared here.
+#pragma GCC visibility push(default)
 namespace stoq {
 
 enum class Category { Worker, Connector, Reader, Source, Extractor, Carver, Decoder, Decorator };
@@ -321,14 +327,39 @@ class Decorator : public Plugin {
 /// (disk full, closed, the reader went away): a document is never dropped silently.
 void write_output(std::string_view text);
 
+/// stdout as the results stream, beyond write_output()'s thrown errors.
+namespace output {
+/// True once a write to stdout failed with EPIPE: whoever read it (`| head -1`) is gone,
+/// and every later document would fail the same way.
+bool stdout_closed_by_reader();
+/// For an exit that does not wait for the run: waits up to `timeout` for a document being
+/// printed to be printed whole, then keeps stdout locked so that no other one starts.
+/// False when the wait timed out (stdout is blocked, e.g. a reader that stopped reading).
+bool hold_stdout(std::chrono::milliseconds timeout);
+}  // namespace output
+
 inline constexpr std::span<const stoq_option_spec> kNoOptions{};
 
 }  // namespace stoq
+#pragma GCC visibility pop
 
 /// The one registration line at the bottom of a plugin's .cpp:
-///   STOQ_PLUGIN(HashWorker, "hash", "0.2", "Hash content", kOptions)
-/// `options` is a C array / std::array of stoq_option_spec, or stoq::kNoOptions.
-#define STOQ_PLUGIN(Class, plugin_name, plugin_version, plugin_description, option_table)                   \
+///   STOQ_PLUGIN(HashWorker, kOptions)      name, version, description: from the .stoq file
+///   STOQ_PLUGIN(HashWorker)                the same, without options (stoq::kNoOptions)
+///   STOQ_PLUGIN(HashWorker, "hash", "0.2", "Hash content", kOptions)   the older long form:
+///       the name must then equal [Core] Name; version and description are ignored (the
+///       .stoq file's are shown everywhere).
+/// `option_table` is a C array / std::array of stoq_option_spec, or stoq::kNoOptions. The
+/// category comes from Class (stoq::Worker, ...) and must match the plugin's folder.
+#define STOQ_PLUGIN(...)                                                                                               \
+  STOQ_PLUGIN_PICK_(__VA_ARGS__, STOQ_PLUGIN_5_, STOQ_PLUGIN_BAD_, STOQ_PLUGIN_BAD_, STOQ_PLUGIN_2_, STOQ_PLUGIN_1_, ) \
+  (__VA_ARGS__)
+#define STOQ_PLUGIN_PICK_(a1, a2, a3, a4, a5, chosen, ...) chosen
+#define STOQ_PLUGIN_1_(Class) STOQ_PLUGIN_5_(Class, nullptr, nullptr, nullptr, ::stoq::kNoOptions)
+#define STOQ_PLUGIN_2_(Class, option_table) STOQ_PLUGIN_5_(Class, nullptr, nullptr, nullptr, option_table)
+#define STOQ_PLUGIN_BAD_(...) \
+  static_assert(false, "STOQ_PLUGIN(Class[, options]) or STOQ_PLUGIN(Class, name, version, description, options)");
+#define STOQ_PLUGIN_5_(Class, plugin_name, plugin_version, plugin_description, option_table)                \
   extern "C" __attribute__((visibility("default"))) const stoq_plugin_descriptor* stoq_plugin_entry(void) { \
     static const std::span<const stoq_option_spec> options_span(option_table);                              \
     static const stoq_plugin_descriptor descriptor = {                                                      \

@@ -24,6 +24,8 @@
 #include "stoq/error.hpp"
 #include "stoq/json.hpp"
 
+// Exported from libstoq.so (built with hidden visibility): everything declared here.
+#pragma GCC visibility push(default)
 namespace stoq::templating {
 
 /// Bounds on one render (an include/import/macro call counts toward its caller's render).
@@ -112,3 +114,4 @@ class Environment {
 [[nodiscard]] std::string render_string(std::string_view source, const Json& vars);
 
 }  // namespace stoq::templating
+#pragma GCC visibility pop

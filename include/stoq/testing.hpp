@@ -159,8 +159,14 @@ class PluginHarness final : public Stoq {
   bool put(Json message, Ack on_done) override;
   [[nodiscard]] bool stopping() const override { return stopping_.load(); }
   bool wait_for_stop(std::chrono::milliseconds timeout) override;
+  /// reader() and publisher() load and activate the plugin (a new instance per call) from
+  /// plugin_dir_list(), the first dir holding it winning, as stoq's own plugin_dir_list.
   Reader& reader(const std::string& name) override;
   Source& publisher(const std::string& name) override;
+  /// Where reader() and publisher() look: the dirs given to activate() (first use first),
+  /// then mutable_config().plugin_dir_list, then the bundled plugins of the stoq this test
+  /// links (<libdir>/stoq/plugins beside libstoq-core.so, build tree or installed prefix).
+  [[nodiscard]] std::vector<std::string> plugin_dir_list() const;
   Payload get_file(const std::string& path) override;
   [[nodiscard]] std::string hashpath(std::string_view sha1) const override;
   [[nodiscard]] const ExtractionLimits& extraction_limits() const override { return limits_; }
@@ -169,6 +175,8 @@ class PluginHarness final : public Stoq {
  private:
   Plugin& activate_plugin(const std::string& plugin_dir, Category category, const std::string& name,
                           const std::vector<std::pair<std::string, std::string>>& overrides);
+  Plugin& activate_from(const std::vector<std::string>& plugin_dirs, Category category, const std::string& name,
+                        const std::vector<std::pair<std::string, std::string>>& overrides);
   struct State;
   CoreConfig config_;
   RunOptions run_;

@@ -8,6 +8,8 @@
 
 #include "stoq/bytes.hpp"
 
+// Exported from libstoq.so (built with hidden visibility): everything declared here.
+#pragma GCC visibility push(default)
 namespace stoq {
 
 /// Appends `code_point` (at most 0x10FFFF) encoded as UTF-8.
@@ -28,3 +30,4 @@ std::string latin1_to_utf8(ByteView bytes);
 bool is_valid_utf8(std::string_view text);
 
 }  // namespace stoq
+#pragma GCC visibility pop

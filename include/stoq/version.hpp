@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+// Exported from libstoq.so (built with hidden visibility): everything declared here.
+#pragma GCC visibility push(default)
 namespace stoq {
 
 /// The running stoq version; plugins' min_stoq_version/max_stoq_version compare against it.
@@ -12,3 +14,4 @@ inline constexpr std::string_view kVersion = "1.1.0";
 int compare_versions(std::string_view a, std::string_view b);
 
 }  // namespace stoq
+#pragma GCC visibility pop

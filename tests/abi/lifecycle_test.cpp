@@ -188,6 +188,30 @@ TEST_F(LifecycleTest, StoqFileValuesReachThePlugin) {
   EXPECT_EQ(options["hashpayload"], true);
 }
 
+// docs/writing-plugins.md promises a worker filename, tlp and uuid in kwargs, whatever
+// the source wrote (filedir queues only the path); the uuid is the results' own.
+TEST_F(LifecycleTest, WorkerKwargsCarryFilenameTlpAndTheResultsUuid) {
+  std::string input = env.home().write("in/named.txt", "echo");
+  CliResult result = stoq({"echo", "-F", input, "--tlp", "amber"});
+  ASSERT_EQ(result.exit_code, 0) << result.describe();
+  std::vector<OJson> docs = documents(result);
+  ASSERT_EQ(docs.size(), 1U) << result.describe();
+  const OJson& entry = docs[0]["results"][0];
+  const OJson& kwargs = entry["scan"]["kwargs"];
+  EXPECT_EQ(kwargs["path"], input) << kwargs.dump();
+  EXPECT_EQ(kwargs["filename"], "named.txt") << kwargs.dump();
+  EXPECT_EQ(kwargs["tlp"], "amber") << kwargs.dump();
+  ASSERT_TRUE(kwargs["uuid"].is_array() && kwargs["uuid"].size() == 1) << kwargs.dump();
+  EXPECT_EQ(kwargs["uuid"], entry["uuid"]) << result.describe();
+  EXPECT_EQ(kwargs["uuid"][0].get<std::string>().size(), 36U) << kwargs.dump();
+
+  // Without --tlp: the configured default.
+  result = stoq({"echo", "-F", input});
+  docs = documents(result);
+  ASSERT_EQ(docs.size(), 1U) << result.describe();
+  EXPECT_EQ(docs[0]["results"][0]["scan"]["kwargs"]["tlp"], "white") << result.describe();
+}
+
 TEST_F(LifecycleTest, CommandLineFlagsOverrideStoqFileValues) {
   std::string input = env.home().write("in/x.txt", "echo");
   CliResult result = stoq({"echo", "-F", input, "--my-int", "7", "--my-flag=true", "--strict=false", "-x", "short",
@@ -365,10 +389,11 @@ TEST_F(LifecycleTest, DecoratorThatThrowsLeavesResultsUnchangedPlusAnError) {
   doc.erase("errors");
   std::vector<std::string> keys = stoq_test::keys_of(doc);
   EXPECT_EQ(keys, stoq_test::keys_of(plain_docs[0]));
-  // Same document apart from what changes every run.
+  // Same document apart from what changes every run (echo returns its kwargs, uuid included).
   for (OJson* one : {&doc, &plain_docs[0]}) {
     (*one).erase("date");
     (*one)["results"][0].erase("uuid");
+    (*one)["results"][0]["scan"]["kwargs"].erase("uuid");
   }
   EXPECT_EQ(doc, plain_docs[0]);
 }

@@ -70,6 +70,33 @@ TEST_F(LoaderTest, WrongAbiTagIsRefused) {
   EXPECT_TRUE(contains(message, STOQ_ABI_TAG)) << message;   // what this stoq is
 }
 
+TEST_F(LoaderTest, OtherSdkHeadersAreRefused) {
+  // Compiled with STOQ_SDK_DIGEST="0000000000000000": the headers it saw are not these.
+  std::string message = load_error(Category::Worker, "otherdigest");
+  EXPECT_TRUE(contains(message, plugin_file("worker", "otherdigest", "otherdigest.so"))) << message;
+  EXPECT_TRUE(contains(message, "built as '" STOQ_ABI_TAG)) << message;
+  EXPECT_TRUE(contains(message, ";sdk-0000000000000000'")) << message;
+  EXPECT_TRUE(contains(message, "this stoq is '" STOQ_BUILD_TAG "': rebuild the plugin against this SDK")) << message;
+  EXPECT_TRUE(contains(STOQ_BUILD_TAG, ";sdk-" STOQ_SDK_DIGEST));
+  EXPECT_EQ(std::string(STOQ_SDK_DIGEST).size(), 16U);
+}
+
+TEST_F(LoaderTest, ShortFormTakesNameAndVersionFromTheStoqFile) {
+  const stoq::loader::LoadedPlugin& plugin = catalog.load(Category::Worker, "shortform");
+  EXPECT_EQ(plugin.descriptor->name, nullptr);
+  EXPECT_EQ(plugin.descriptor->version, nullptr);
+  EXPECT_EQ(plugin.manifest.info.name, "shortform");
+  EXPECT_EQ(plugin.manifest.info.version, "1.0");
+  EXPECT_EQ(plugin.manifest.info.description, "Test plugin shortform");
+  auto instance = catalog.create(plugin);
+  EXPECT_NE(dynamic_cast<stoq::Worker*>(instance.get()), nullptr);
+}
+
+TEST_F(LoaderTest, ShortFormInTheWrongFolderIsRefused) {
+  std::string message = load_error(Category::Connector, "shortwrongcat");
+  EXPECT_TRUE(contains(message, "plugin is a worker but lives in the connector folder")) << message;
+}
+
 TEST_F(LoaderTest, MissingAbiTagIsRefused) {
   std::string message = load_error(Category::Worker, "nulltag");
   EXPECT_TRUE(contains(message, plugin_file("worker", "nulltag", "nulltag.so"))) << message;

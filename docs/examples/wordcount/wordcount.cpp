@@ -16,12 +16,15 @@ class WordCount final : public stoq::Worker {
  public:
   // Called once per instance, after the options were bound. Validate them here:
   // throwing (or returning false) stops the run with a message naming the plugin.
-  bool activate(stoq::Stoq& /*stoq*/) override {
+  bool activate(stoq::Stoq& stoq) override {
     top_ = options().get_int("top");
     if (top_ < 0) throw stoq::Error("top must be 0 or more, got " + std::to_string(top_));
     min_length_ = static_cast<std::size_t>(std::max<std::int64_t>(1, options().get_int("min_length")));
     lowercase_ = options().get_bool("lowercase");
     report_every_ = std::chrono::seconds(options().get_int("report_seconds"));
+    // Calling a reader: stoq finds it through plugin_dir_list (here the bundled iocregex)
+    // and returns an activated instance owned by the framework, for this thread's use.
+    if (options().get_bool("indicators")) iocs_ = &stoq.reader("iocregex");
     return true;
   }
 
@@ -56,7 +59,15 @@ class WordCount final : public stoq::Worker {
     for (const auto& [name, count] : ranked) top.push_back({{"word", name}, {"count", count}});
 
     scanned_.fetch_add(1, std::memory_order_relaxed);  // shared with heartbeat(): atomic
-    return {{"lines", lines}, {"words", words}, {"bytes", text.size()}, {"top_words", std::move(top)}};
+    stoq::Json result = {{"lines", lines}, {"words", words}, {"bytes", text.size()}, {"top_words", std::move(top)}};
+    // The reader returns {"ipv4": [...], "domain": [...], ...}: count what it found.
+    if (iocs_ != nullptr) {
+      stoq::Json found = iocs_->read(payload, stoq::Json::object());
+      std::size_t count = 0;
+      for (const auto& [type, values] : found.items()) count += values.size();
+      result["indicators"] = count;
+    }
+    return result;
   }
 
   // With report_seconds > 0 the framework runs heartbeat() once, on its own thread;
@@ -77,6 +88,7 @@ class WordCount final : public stoq::Worker {
   bool lowercase_ = true;
   std::chrono::milliseconds report_every_{0};
   std::atomic<std::size_t> scanned_{0};
+  stoq::Reader* iocs_ = nullptr;  // owned by the framework
 };
 
 // The option table: name, type, default (as typed in a .stoq file), one-line doc,
@@ -87,8 +99,11 @@ constexpr stoq_option_spec kOptions[] = {
     {"min_length", STOQ_OPTION_INT, "3", "Ignore words shorter than this in top_words.", 0},
     {"lowercase", STOQ_OPTION_BOOL, "True", "Count words case-insensitively.", 0},
     {"report_seconds", STOQ_OPTION_INT, "0", "Log a progress line every N seconds (0: never).", 0},
+    {"indicators", STOQ_OPTION_BOOL, "False", "Count indicators of compromise (the iocregex reader).", 'i'},
 };
 
 }  // namespace wordcount
 
-STOQ_PLUGIN(wordcount::WordCount, "wordcount", "0.1", "Count lines, words and frequent words", wordcount::kOptions)
+// The registration line. Name, version and description are written once, in
+// wordcount.stoq; the category comes from the base class (stoq::Worker).
+STOQ_PLUGIN(wordcount::WordCount, wordcount::kOptions)

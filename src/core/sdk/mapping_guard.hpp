@@ -13,6 +13,8 @@
 #include <optional>
 #include <string>
 
+#include "stoq/payload.hpp"
+
 namespace stoq::mapping_guard {
 
 /// A registered mapping, unregistered on destruction (before the caller unmaps it).
@@ -34,12 +36,6 @@ class GuardedRange {
   int slot_ = -1;
 };
 
-/// When `address` lies in a live registered mapping whose file shrank while it was read:
-/// that mapping's length (the file's size when it was mapped). Otherwise nullopt.
-std::optional<std::size_t> shrunk_mapping_length(const void* address);
-
-/// The `errors` entry text for bytes read from `path` whose file shrank while they were
-/// read (shrunk_mapping_length), or nullopt when nothing was zero-filled.
-std::optional<std::string> shrunk_file_error(const void* address, const std::string& path);
+// shrunk_mapping_length() and shrunk_file_error() are SDK functions: stoq/payload.hpp.
 
 }  // namespace stoq::mapping_guard

@@ -1,5 +1,7 @@
+#include <dlfcn.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -90,9 +92,27 @@ std::vector<Json> parse_json_stream(std::string_view text, std::string* trailing
 struct PluginHarness::State {
   std::mutex mutex;  // put() may be called from several threads
   std::vector<std::unique_ptr<loader::Catalog>> catalogs;
-  std::vector<loader::PluginPtr> plugins;  // destroyed last-created first
-  std::string last_plugin_dir;
+  std::vector<loader::PluginPtr> plugins;   // destroyed last-created first
+  std::vector<std::string> activated_dirs;  // the dirs given to activate(), first use first
 };
+
+namespace {
+
+// The bundled plugins of the stoq this test runs against: <libdir>/stoq/plugins, beside
+// libstoq-core.so (this library) in the build tree and in an installed prefix alike.
+std::string bundled_plugin_dir() {
+  Dl_info info{};
+  if (::dladdr(reinterpret_cast<void*>(&oracles_required), &info) == 0 || info.dli_fname == nullptr) return {};
+  std::error_code error;
+  fs::path library = fs::weakly_canonical(info.dli_fname, error);
+  return (library.parent_path() / "stoq" / "plugins").string();
+}
+
+void append_unique(std::vector<std::string>& dirs, const std::string& dir) {
+  if (!dir.empty() && std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
+}
+
+}  // namespace
 
 PluginHarness::PluginHarness(const std::string& work_dir) : state_(std::make_unique<State>()) {
   fs::path root = fs::absolute(work_dir);
@@ -114,11 +134,24 @@ PluginHarness::~PluginHarness() {
   }
 }
 
+std::vector<std::string> PluginHarness::plugin_dir_list() const {
+  std::vector<std::string> dirs;
+  for (const std::string& dir : state_->activated_dirs) append_unique(dirs, dir);
+  for (const std::string& dir : config_.plugin_dir_list) append_unique(dirs, dir);
+  append_unique(dirs, bundled_plugin_dir());
+  return dirs;
+}
+
 Plugin& PluginHarness::activate_plugin(const std::string& plugin_dir, Category category, const std::string& name,
                                        const std::vector<std::pair<std::string, std::string>>& overrides) {
-  state_->last_plugin_dir = plugin_dir;
-  auto& catalog =
-      state_->catalogs.emplace_back(std::make_unique<loader::Catalog>(std::vector<std::string>{plugin_dir}));
+  append_unique(state_->activated_dirs, plugin_dir);
+  return activate_from({plugin_dir}, category, name, overrides);
+}
+
+Plugin& PluginHarness::activate_from(const std::vector<std::string>& plugin_dirs, Category category,
+                                     const std::string& name,
+                                     const std::vector<std::pair<std::string, std::string>>& overrides) {
+  auto& catalog = state_->catalogs.emplace_back(std::make_unique<loader::Catalog>(plugin_dirs));
   const loader::LoadedPlugin& loaded = catalog->load(category, name);
   Options options =
       loader::apply_overrides(loaded, loaded.options, overrides, "test override", fs::current_path().string());
@@ -154,8 +187,12 @@ bool PluginHarness::wait_for_stop(std::chrono::milliseconds timeout) {
   return stopping();
 }
 
-Reader& PluginHarness::reader(const std::string& name) { return activate<Reader>(state_->last_plugin_dir, name); }
-Source& PluginHarness::publisher(const std::string& name) { return activate<Source>(state_->last_plugin_dir, name); }
+Reader& PluginHarness::reader(const std::string& name) {
+  return dynamic_cast<Reader&>(activate_from(plugin_dir_list(), Category::Reader, name, {}));
+}
+Source& PluginHarness::publisher(const std::string& name) {
+  return dynamic_cast<Source&>(activate_from(plugin_dir_list(), Category::Source, name, {}));
+}
 
 Payload PluginHarness::get_file(const std::string& path) { return engine::read_local_file(config_, path); }
 

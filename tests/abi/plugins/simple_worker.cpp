@@ -28,4 +28,9 @@ constexpr stoq_option_spec kOptions[] = {
 
 }  // namespace stoq_test
 
+#ifdef TEST_SHORT_FORM
+// The short form: name, version and description come from the .stoq file.
+STOQ_PLUGIN(stoq_test::SimpleWorker, TEST_OPTION_TABLE)
+#else
 STOQ_PLUGIN(stoq_test::SimpleWorker, TEST_PLUGIN_NAME, "1.0", "A worker for loader tests", TEST_OPTION_TABLE)
+#endif

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,7 +30,31 @@ using stoq::read_file_payload;
 using stoq::mapping_guard::shrunk_file_error;
 using stoq::mapping_guard::shrunk_mapping_length;
 using stoq::test::error_of;
-using stoq::test::TempDir;
+
+// A temporary folder of its own: this test links the SDK's objects statically (GuardedRange
+// is hidden in libstoq.so), without libstoq-core.so, where stoq::testing::TempDir lives.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "stoq-guard-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    root_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(root_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] std::string write(const std::string& name, const std::string& content) const {
+    std::string path = (root_ / name).string();
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+
+ private:
+  std::filesystem::path root_;
+};
 
 constexpr std::size_t kNoLimit = std::size_t{1} << 40;
 constexpr std::size_t kMapped = 1024 * 1024;  // above the 256 KiB mapping threshold

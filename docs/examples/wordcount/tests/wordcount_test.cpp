@@ -49,4 +49,25 @@ TEST(WordCount, NoPayloadIsAnError) {
   EXPECT_THROW(worker.scan(Payload(), Json::object()), stoq::Error);
 }
 
+// The worker calls the iocregex reader (indicators = True): the harness finds it the
+// way stoq does, through its plugin_dir_list, which ends with the bundled plugins of the
+// stoq this test links.
+TEST(WordCount, CountsIndicatorsThroughTheIocregexReader) {
+  TempDir work;
+  PluginHarness harness(work.path());
+  auto& worker = harness.activate<stoq::Worker>(STOQ_PLUGIN_DIR, "wordcount", {{"indicators", "True"}});
+  Json scan = worker.scan(stoq::testing::payload_of("beacon to 203.0.113.7 and badhost.xyz\n"), Json::object());
+  EXPECT_EQ(scan["indicators"], 2);
+}
+
+// A test may call a reader itself, e.g. to compare with what the worker reports.
+TEST(WordCount, ATestCanCallAReader) {
+  TempDir work;
+  PluginHarness harness(work.path());
+  stoq::Reader& reader = harness.reader("iocregex");
+  Json found = reader.read(stoq::testing::payload_of("see 203.0.113.7"), Json::object());
+  ASSERT_TRUE(found.contains("ipv4")) << found.dump();
+  EXPECT_EQ(found["ipv4"], Json::array({"203.0.113.7"}));
+}
+
 }  // namespace
