@@ -40,6 +40,10 @@ int cmd_help() {
       "                            run several workers on every payload, in one pass\n"
       "  stoq render TEMPLATE [RESULTS.json]\n"
       "                            render a template against saved results (default: stdin)\n"
+      "  stoq new CATEGORY NAME [DIR]\n"
+      "                            write a plugin package to start from (stoq new -h)\n"
+      "  stoq install PACKAGE [--upgrade] [--plugin-dir DIR]\n"
+      "                            build and install a plugin package (dir, .tar.gz or .zip)\n"
       "\n"
       "examples:\n"
       "  stoq hash -F bad.exe                      scan one file, results to stdout\n"
@@ -87,7 +91,9 @@ int cmd_list(const std::vector<std::string>& args_in) {
       }
       if (found.manifest) {
         const PluginInfo& info = found.manifest->info;
-        std::printf("  %-*s  v%-8s %s\n", static_cast<int>(width), info.name.c_str(), info.version.c_str(),
+        // An exec: plugin runs as a child process (docs/exec-plugins.md): marked as such.
+        const char* kind = info.module.rfind("exec:", 0) == 0 ? "[exec] " : "";
+        std::printf("  %-*s  v%-8s %s%s\n", static_cast<int>(width), info.name.c_str(), info.version.c_str(), kind,
                     info.description.c_str());
       } else {
         std::printf("  %-*s  (broken: %s)\n", static_cast<int>(width), found.name().c_str(), found.error.c_str());

@@ -39,13 +39,7 @@ void write_all(int fd, const std::uint8_t* data, std::size_t length, const char*
 // Waits until `socket` is readable; throws ChannelError on timeout or stop.
 void wait_readable(int socket, const WaitLimit& limit) {
   for (;;) {
-    if (limit.stopping && limit.stopping()) throw ChannelError(ChannelError::Kind::Stopped, "the run is stopping");
-    int slice = kPollSliceMs;
-    if (limit.deadline) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*limit.deadline - Clock::now()).count();
-      if (left <= 0) throw ChannelError(ChannelError::Kind::Timeout, "deadline passed");
-      slice = static_cast<int>(std::min<long long>(left, slice));
-    }
+    int slice = next_poll_slice_ms(limit);
     pollfd entry{socket, POLLIN, 0};
     int ready = ::poll(&entry, 1, slice);
     if (ready < 0 && errno != EINTR) throw ChannelError(ChannelError::Kind::Closed, "poll: " + errno_text());
@@ -97,6 +91,17 @@ void read_exact(int socket, std::uint8_t* data, std::size_t length, const WaitLi
 }
 
 }  // namespace
+
+int next_poll_slice_ms(const WaitLimit& limit) {
+  if (limit.stopping && limit.stopping()) throw ChannelError(ChannelError::Kind::Stopped, "the run is stopping");
+  int slice = kPollSliceMs;
+  if (limit.deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*limit.deadline - Clock::now()).count();
+    if (left <= 0) throw ChannelError(ChannelError::Kind::Timeout, "deadline passed");
+    slice = static_cast<int>(std::min<long long>(left, slice));
+  }
+  return slice;
+}
 
 void UniqueFd::reset(int fd) noexcept {
   if (fd_ >= 0) ::close(fd_);

@@ -87,6 +87,11 @@ struct WaitLimit {
   std::function<bool()> stopping;
 };
 
+/// How long the next poll() of a wait within `limit` may block, in ms: at most 100, so
+/// the stop check runs often; throws ChannelError Stopped or Timeout when the wait is over.
+/// The waits on the isolation socket and on an exec plugin's pipes share it.
+int next_poll_slice_ms(const WaitLimit& limit);
+
 /// Sends one frame (blocking; a write to a dead peer is ChannelError Closed).
 void send_frame(int socket, const Json& header, int fd = -1);
 

@@ -2,11 +2,13 @@
 
 #include <dlfcn.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
 
+#include "exec/exec_module.hpp"
 #include "stoq/error.hpp"
 #include "stoq/version.hpp"
 
@@ -42,9 +44,10 @@ const stoq_plugin_descriptor* handshake(void* handle, const std::string& module_
                 std::string(descriptor->abi_tag != nullptr ? descriptor->abi_tag : "(none)") +
                 "', this stoq is '" STOQ_BUILD_TAG "': rebuild the plugin against this SDK");
   }
-  if (descriptor->name == nullptr || info.name != descriptor->name) {
-    throw Error(module_path + ": plugin calls itself '" +
-                std::string(descriptor->name != nullptr ? descriptor->name : "") + "' but " + info.stoq_file +
+  // A null name (the short STOQ_PLUGIN form) leaves the name to the .stoq file; the
+  // version and description always come from there (the one place they are written).
+  if (descriptor->name != nullptr && info.name != descriptor->name) {
+    throw Error(module_path + ": plugin calls itself '" + std::string(descriptor->name) + "' but " + info.stoq_file +
                 " says Name = " + info.name);
   }
   if (descriptor->category == nullptr || category_name(info.category) != std::string(descriptor->category)) {
@@ -153,6 +156,7 @@ const LoadedPlugin& Catalog::load(Category category, const std::string& name) {
   const Discovered& found = find(category, name);
   if (!found.manifest) throw Error(found.error);
   const Manifest& manifest = *found.manifest;
+  if (exec::is_exec_module(manifest.info.module)) return load_exec(key, manifest);
   fs::path module_path = fs::path(manifest.info.plugin_path) / (manifest.info.module + ".so");
   if (!fs::exists(module_path)) {
     throw Error(manifest.info.stoq_file + ": module " + module_path.string() + " not found");
@@ -178,7 +182,30 @@ const LoadedPlugin& Catalog::load(Category category, const std::string& name) {
   }
 }
 
+// An exec: plugin (docs/exec-plugins.md): no module to load; the executable must exist
+// and be executable, and the schema comes from the .stoq itself. Called with mutex_ held.
+const LoadedPlugin& Catalog::load_exec(const std::string& key, const Manifest& manifest) {
+  std::string executable = exec::executable_path(manifest.info);
+  if (::access(executable.c_str(), F_OK) != 0) {
+    throw Error(manifest.info.stoq_file + ": executable " + executable + " not found");
+  }
+  if (::access(executable.c_str(), X_OK) != 0 || fs::is_directory(executable)) {
+    throw Error(manifest.info.stoq_file + ": " + executable + " is not executable (chmod +x it)");
+  }
+  auto plugin = std::make_unique<LoadedPlugin>();
+  plugin->manifest = manifest;
+  plugin->schema = exec::schema_for(manifest);
+  plugin->options = resolve_options(plugin->schema, manifest.options, manifest.file, key);
+  warn_on_version(plugin->options, manifest.info);
+  return *loaded_.emplace(key, std::move(plugin)).first->second;
+}
+
 PluginPtr Catalog::create(const LoadedPlugin& plugin) const {
+  if (plugin.descriptor == nullptr) {  // an exec: plugin
+    Plugin* made = exec::create_plugin(plugin.manifest.info.category);
+    if (made == nullptr) throw Error(plugin.manifest.info.name + ": no exec plugin of this category");
+    return PluginPtr(made, PluginDeleter{exec::destroy_plugin});
+  }
   const stoq_plugin_descriptor& descriptor = *plugin.descriptor;
   void* raw = descriptor.create();
   if (raw == nullptr) throw Error(plugin.manifest.info.name + ": plugin create() returned nothing");

@@ -40,7 +40,7 @@ struct OptionSchema {
 
 struct LoadedPlugin {
   Manifest manifest;
-  const stoq_plugin_descriptor* descriptor = nullptr;
+  const stoq_plugin_descriptor* descriptor = nullptr;  // null for an exec: plugin (no module)
   std::vector<OptionSchema> schema;
   Options options;  // defaults + .stoq
 };
@@ -76,6 +76,7 @@ class Catalog {
 
  private:
   void discover();
+  const LoadedPlugin& load_exec(const std::string& key, const Manifest& manifest);
   const Discovered& find(Category category, const std::string& name) const;
 
   std::vector<std::string> plugin_dirs_;

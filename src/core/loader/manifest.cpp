@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "exec/exec_module.hpp"
 #include "stoq/error.hpp"
 
 namespace stoq::loader {
@@ -22,8 +23,10 @@ Manifest read_manifest(const std::string& stoq_file, Category category) {
   info.name = required("Core", "name");
   info.module = required("Core", "module");
   if (info.name.empty()) throw Error(stoq_file + ": [Core] Name is empty");
-  if (info.module.empty() || info.module.find('/') != std::string::npos || info.module[0] == '.') {
-    throw Error(stoq_file + ": [Core] Module must be a plain file name, got '" + info.module + "'");
+  if (exec::is_exec_module(info.module)) {
+    exec::check_exec_module(info.module, category, stoq_file);  // an executable (docs/exec-plugins.md)
+  } else if (info.module.empty() || info.module.find('/') != std::string::npos || info.module[0] == '.') {
+    throw Error(stoq_file + ": [Core] Module must be a plain file name (or exec:<path>), got '" + info.module + "'");
   }
   info.author = required("Documentation", "author");
   info.version = required("Documentation", "version");
