@@ -97,7 +97,13 @@ bool Pipeline::run_steps(const Json& message, bool has_source) {
   if (isolation::WorkerSlot* slot = isolation::current_slot()) {  // for the document of an overrun
     slot->set_known(work.entry, work.payload.is_none() ? std::nullopt : std::optional(work.payload.size()), tlp);
   }
-  std::optional<Json> items = scan(work);
+  Json uuids = Json::array();
+  if (auto it = message.find("uuid"); it != message.end() && (it->is_string() || it->is_array())) {
+    uuids = it->is_string() ? Json::array({*it}) : *it;
+  } else {
+    uuids.push_back(lifecycle::new_uuid());
+  }
+  std::optional<Json> items = scan(work, worker_kwargs(work, tlp, uuids));
   if (!work.errors.list.empty()) {  // before the dispatch: children's errors are not the message's
     const Json& first = work.errors.list.front();
     outcome_.message_error = first.value("plugin", "") + ": " + first.value("error", "");
@@ -115,12 +121,6 @@ bool Pipeline::run_steps(const Json& message, bool has_source) {
   // Errors always reach the connector, in a document of their own if need be: nothing is lost silently.
   if (items->empty() && !work.errors.list.empty()) items->push_back(nullptr);
 
-  Json uuids = Json::array();
-  if (auto it = message.find("uuid"); it != message.end() && (it->is_string() || it->is_array())) {
-    uuids = it->is_string() ? Json::array({*it}) : *it;
-  } else {
-    uuids.push_back(lifecycle::new_uuid());
-  }
   std::string root_sha1 = work.payload.is_none() ? std::string() : work.payload.hashes().sha1;
   std::optional<std::size_t> size;
   if (!work.payload.is_none()) size = work.payload.size();
@@ -202,13 +202,24 @@ void Pipeline::archive_and_hash(Work& work) {
   work.entry.update(archived);
 }
 
+// What a worker's scan() gets as kwargs: the message, plus what the guide promises a
+// worker whatever the source wrote: `filename` (the entry's), `tlp` (the message's or
+// the run's) and `uuid` (the results' uuid list, generated here when the message has none).
+Json Pipeline::worker_kwargs(const Work& work, const std::string& tlp, const Json& uuids) {
+  Json kwargs = work.message.is_object() ? work.message : Json::object();
+  if (!kwargs.contains("filename")) kwargs["filename"] = work.entry.value("filename", "Unknown");
+  kwargs["tlp"] = tlp;
+  kwargs["uuid"] = uuids;
+  return kwargs;
+}
+
 // A failed fetch (errors says why) skips the scan; when no fetch was asked for, the
 // worker runs without a payload (e.g. a lookup by a hash carried in the message).
 // The worker's scan() returns an object (one item), an array (each element an item),
 // null/false (no items) or true (handled: nullopt). stoq scan: one object, one item.
-std::optional<Json> Pipeline::scan(Work& work) {
+std::optional<Json> Pipeline::scan(Work& work, const Json& kwargs) {
   Json scanned;
-  if (!work.fetch_failed) scanned = workers_.scan_root(work.payload, work.message, work.errors);
+  if (!work.fetch_failed) scanned = workers_.scan_root(work.payload, kwargs, work.errors);
   if (scanned.is_boolean()) return scanned.get<bool>() ? std::nullopt : std::optional<Json>(Json::array());
   if (scanned.is_array()) return scanned;
   Json items = Json::array();

@@ -57,7 +57,8 @@ class Pipeline {
   void archive_and_hash(Work& work);
   /// The worker's results as a list of items, each to become a document; nullopt when
   /// the worker handled output itself.
-  std::optional<Json> scan(Work& work);
+  std::optional<Json> scan(Work& work, const Json& kwargs);
+  static Json worker_kwargs(const Work& work, const std::string& tlp, const Json& uuids);
   bool save(Json document, const std::string& root_sha1, Errors& errors);
   std::optional<std::string> render_for(const RunState::Output& output, const std::string& payload,
                                         const Json* unflattened, Json& saved, std::optional<Json>& fallback);
