@@ -4,16 +4,21 @@
 #   2. from another directory, with an empty HOME and no STOQ_HOME, runs
 #      <prefix>/bin/stoq list and <prefix>/bin/stoq hash -F samples/note.txt and checks
 #      the sha256 against sha256sum, and that libstoq comes from the prefix;
-#   3. builds docs/examples/wordcount out of tree against the prefix (headers +
-#      libstoq.so only), runs its PluginHarness tests, installs it into its own plugin
-#      directory, and runs it through a stoq.cfg plugin_dir_list: the path
-#      docs/writing-plugins.md describes.
+#   3. checks the SDK package (lib/cmake/stoq, stoq.pc, stoq/sdk_digest.h, libstoq-core);
+#   4. builds docs/examples/wordcount out of tree against the prefix (find_package(stoq),
+#      nothing from the source tree on its include path), runs its PluginHarness tests (one
+#      calls the bundled iocregex reader), installs it into its own plugin directory, and
+#      runs it through a stoq.cfg plugin_dir_list: the path docs/writing-plugins.md describes;
+#   5. builds and tests it once more against the build tree's package (-Dstoq_DIR);
+#   6. tests/install/packages_test.py: stoq new + stoq install for every category from the
+#      prefix alone, the packages' own tests, exec: packages, and the failures that must
+#      leave installed plugins untouched. ctest runs all of this as install.packages.
 #
 # usage: scripts/install-check.sh [build-dir]     (KEEP=1 keeps the temp directory)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=$(cd "$root/${1:-build}" && pwd)
+build=$(cd "$root" && cd "${1:-build}" && pwd)  # relative to the checkout, or absolute (ctest)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/stoq-install-check.XXXXXX")
 if [[ ${KEEP:-0} == 1 ]]; then
   trap 'echo "install-check: kept $tmp"' EXIT
@@ -83,17 +88,37 @@ assert doc["payloads"] >= 4 and "decoder:b64" in chain and "errors" not in doc, 
 print("  dispatched:", " -> ".join(chain))
 PY
 
-step "out-of-tree plugin: docs/examples/wordcount against $prefix"
+step "the SDK package: lib/cmake/stoq, pkg-config, the SDK digest"
+for file in lib/cmake/stoq/stoqConfig.cmake lib/cmake/stoq/stoqConfigVersion.cmake lib/cmake/stoq/stoqTargets.cmake \
+  lib/cmake/stoq/StoqPlugin.cmake lib/pkgconfig/stoq.pc include/stoq/sdk_digest.h lib/libstoq-core.so; do
+  [[ -e $prefix/$file ]] || fail "$file is not installed"
+done
+grep -q '#define STOQ_SDK_DIGEST "[0-9a-f]\{16\}"' "$prefix/include/stoq/sdk_digest.h" || fail "sdk_digest.h"
+PKG_CONFIG_PATH=$prefix/lib/pkgconfig pkg-config --cflags --libs stoq | sed 's/^/  pkg-config: /'
+echo "  $(grep -o '"[0-9a-f]*"' "$prefix/include/stoq/sdk_digest.h") = STOQ_SDK_DIGEST"
+
+# Configures, builds and tests docs/examples/wordcount in $1 with the cmake arguments that
+# follow; fails when anything of the source tree but the example is on its include path.
+build_wordcount() {
+  local dir=$1
+  shift
+  cmake -S "$root/docs/examples/wordcount" -B "$dir" -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON "$@" \
+    >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; fail "configure wordcount"; }
+  cmake --build "$dir" >"$dir.build.log" || { cat "$dir.build.log"; fail "build wordcount"; }
+  ctest --test-dir "$dir" --output-on-failure >"$dir.test.log" || {
+    cat "$dir.test.log"
+    fail "wordcount's own tests (PluginHarness)"
+  }
+  grep -E 'tests passed' "$dir.test.log" | sed 's/^/  /'
+}
+
+step "out-of-tree plugin: docs/examples/wordcount against $prefix (find_package(stoq))"
 wc_build=$tmp/wordcount-build
 plugins=$tmp/my-plugins
-cmake -S "$root/docs/examples/wordcount" -B "$wc_build" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
-  >"$tmp/wordcount-configure.log" || { cat "$tmp/wordcount-configure.log"; fail "configure wordcount"; }
-cmake --build "$wc_build" >"$tmp/wordcount-build.log" || { cat "$tmp/wordcount-build.log"; fail "build wordcount"; }
-ctest --test-dir "$wc_build" --output-on-failure >"$tmp/wordcount-test.log" || {
-  cat "$tmp/wordcount-test.log"
-  fail "wordcount's own tests (PluginHarness)"
-}
-grep -E 'tests passed' "$tmp/wordcount-test.log" | sed 's/^/  /'
+build_wordcount "$wc_build" -DCMAKE_PREFIX_PATH="$prefix"
+if grep -E -- "-I *$root/(include|src)|-isystem *$root/(include|src)" "$wc_build/compile_commands.json"; then
+  fail "the wordcount build uses headers of the source tree"
+fi
 cmake --install "$wc_build" --prefix "$plugins" >/dev/null || fail "install wordcount"
 cat >"$tmp/stoq.cfg" <<EOF
 [core]
@@ -108,6 +133,15 @@ scan = json.load(open(sys.argv[1]))["results"][0]["scan"]
 assert scan["words"] > 0 and len(scan["top_words"]) == 2, scan
 print("  wordcount:", json.dumps(scan))
 PY
+
+step "docs/examples/wordcount against the build tree's package (-Dstoq_DIR=$build/lib/cmake/stoq)"
+build_wordcount "$tmp/wordcount-build-tree" -Dstoq_DIR="$build/lib/cmake/stoq"
+
+step "plugin packages from $prefix: stoq new + stoq install for every category, exec: packages, failures"
+# tests/install/packages_test.py: what a user of the installed prefix does with packages
+# (docs/writing-plugins.md §10, §11), each step checked against an independent oracle.
+python3 "$root/tests/install/packages_test.py" --prefix "$prefix" --work "$tmp/packages" ||
+  fail "plugin packages (tests/install/packages_test.py)"
 
 echo
 echo "install-check: OK"

@@ -17,6 +17,8 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config file python3 zip
   # the Jinja2 oracle of the template engine's differential test (run with /usr/bin/python3)
   python3-jinja2
+  # stoq install: exec: plugins in Python get their requirements.txt in a private venv (pip inside)
+  python3-venv
   # libraries
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libssl-dev
   libmagic-dev libmagic-mgc libfuzzy-dev libyara-dev yara

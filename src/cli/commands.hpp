@@ -15,6 +15,11 @@ int cmd_scan(const std::vector<std::string>& args);
 /// `stoq render TEMPLATE [RESULTS.json]`: 0, 1 (template or input error), 2 (bad arguments).
 int cmd_render(const std::vector<std::string>& args);
 
+/// `stoq install PACKAGE [--upgrade] [--plugin-dir DIR]`: 0 installed, 1 not installed.
+int cmd_install(const std::vector<std::string>& args);
+/// `stoq new CATEGORY NAME [DIR]`: writes a plugin package skeleton.
+int cmd_new(const std::vector<std::string>& args);
+
 /// Takes --config PATH / --config=PATH out of args.
 std::optional<std::string> take_config_flag(std::vector<std::string>& args);
 

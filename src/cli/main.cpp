@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
     if (command == "list") return stoq::cli::cmd_list(args);
     if (command == "render") return stoq::cli::cmd_render(args);
     if (command == "scan") return stoq::cli::cmd_scan(args);
+    if (command == "install") return stoq::cli::cmd_install(args);
+    if (command == "new") return stoq::cli::cmd_new(args);
     if (!command.empty() && command[0] == '-') {
       std::fprintf(stderr, "stoq: error: expected a command or a worker name before '%s' (see stoq help)\n",
                    command.c_str());
