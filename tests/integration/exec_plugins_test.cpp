@@ -286,6 +286,9 @@ struct Faulty {
   std::vector<std::string> extra_args;
 };
 
+// GoogleTest prints a parameter in the test's listing (and ctest's): its name, not its bytes.
+void PrintTo(const Faulty& faulty, std::ostream* out) { *out << faulty.name; }
+
 class ExecFailures : public ::testing::TestWithParam<Faulty> {};
 
 TEST_P(ExecFailures, CostOneErrorsEntryAndTheProcessIsRestarted) {
