@@ -54,8 +54,10 @@ class Env:
                 out.write(f"{key} = {os.path.join(self.root, key)}\n")
             out.write(f"plugin_dir_list = {self.plugins}\n{extra}")
 
-    def stoq(self, *args, check=True, cwd=None):
+    def stoq(self, *args, check=True, cwd=None, path_first=None):
         env = dict(os.environ, STOQ_HOME=self.root, HOME=self.root)
+        if path_first:
+            env["PATH"] = path_first + os.pathsep + env.get("PATH", "")
         # ccache, when the machine has it, keeps repeated builds of the same sources short.
         if shutil.which("ccache"):
             env.setdefault("CMAKE_CXX_COMPILER_LAUNCHER", "ccache")
@@ -384,6 +386,22 @@ class ExecPackages(unittest.TestCase):
         scan = env.documents(env.stoq("byte_stats", "-F", sample))[0]["results"][0]["scan"]
         self.assertEqual(scan["dependency"], 42)
         self.assertEqual(scan["size"], len(SAMPLE))
+
+    def test_requirements_without_venv_is_a_clear_error_and_changes_nothing(self):
+        env = Env(os.path.join(ARGS.work, "exec-no-venv"))
+        package = os.path.join(env.root, "pkg")
+        shutil.copytree(os.path.join(EXAMPLES_DIR, "exec-python"), package)
+        with open(os.path.join(package, "requirements.txt"), "w") as out:
+            out.write("anything\n")
+        # A python3 whose venv module is missing, as on Debian without python3-venv.
+        fake = env.write("fakebin/python3", b"#!/bin/sh\necho 'No module named venv' >&2\nexit 1\n")
+        os.chmod(fake, 0o755)
+        done = env.stoq("install", package, check=False, path_first=os.path.dirname(fake))
+        self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
+        self.assertIn("python3-venv", done.stderr)
+        self.assertIn("No module named venv", done.stderr)  # the log's tail says why
+        self.assertIn("nothing changed", done.stderr)
+        self.assertEqual(os.listdir(env.plugins), [])
 
     def test_exec_package_without_category_is_refused(self):
         env = Env(os.path.join(ARGS.work, "exec-no-category"))
