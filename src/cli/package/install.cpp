@@ -1,7 +1,5 @@
 #include "cli/package/install.hpp"
 
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +15,7 @@
 #include "loader/catalog.hpp"
 #include "logging/logging.hpp"
 #include "stoq/error.hpp"
+#include "stoq/testing.hpp"
 
 namespace stoq::cli::package {
 namespace fs = std::filesystem;
@@ -55,19 +54,8 @@ class ScratchDir {
   fs::path path_;
 };
 
-bool on_path(const std::string& tool) {
-  const char* path = std::getenv("PATH");
-  std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
-  std::size_t start = 0;
-  while (start <= dirs.size()) {
-    std::size_t end = dirs.find(':', start);
-    if (end == std::string::npos) end = dirs.size();
-    fs::path candidate = fs::path(dirs.substr(start, end - start)) / tool;
-    if (::access(candidate.c_str(), X_OK) == 0) return true;
-    start = end + 1;
-  }
-  return false;
-}
+// Whether `tool` is an executable on PATH (the lookup the oracle checks of the tests use).
+bool on_path(const std::string& tool) { return !testing::find_tool(tool).empty(); }
 
 struct Target {
   fs::path plugin_dir;

@@ -1,5 +1,6 @@
 #include "cli/package/locations.hpp"
 
+#include "config/core_config.hpp"
 #include "stoq/error.hpp"
 
 namespace stoq::cli::package {
@@ -7,16 +8,15 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path exe_prefix() {
-  std::error_code error;
-  fs::path exe = fs::read_symlink("/proc/self/exe", error);
-  if (error) throw Error("cannot find the stoq executable: " + error.message());
-  return exe.parent_path().parent_path();
+  std::string prefix = config::default_locations().prefix;
+  if (prefix.empty()) throw Error("cannot find the stoq executable (/proc/self/exe)");
+  return prefix;
 }
 
 }  // namespace
 
-fs::path sdk_cmake_dir() { return (exe_prefix() / "lib" / "cmake" / "stoq").lexically_normal(); }
+fs::path sdk_cmake_dir() { return exe_prefix() / "lib" / "cmake" / "stoq"; }
 
-fs::path examples_dir() { return (exe_prefix() / "share" / "stoq" / "examples").lexically_normal(); }
+fs::path examples_dir() { return exe_prefix() / "share" / "stoq" / "examples"; }
 
 }  // namespace stoq::cli::package

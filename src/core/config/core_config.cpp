@@ -186,10 +186,10 @@ Defaults default_locations() {
   std::error_code error;
   fs::path exe = fs::read_symlink("/proc/self/exe", error);
   if (!error) {
-    defaults.builtin_plugin_dir =
-        (exe.parent_path().parent_path() / "lib" / "stoq" / "plugins").lexically_normal().string();
-    defaults.builtin_dispatch_rules =
-        (exe.parent_path().parent_path() / "share" / "stoq" / "dispatcher.yar").lexically_normal().string();
+    fs::path prefix = exe.parent_path().parent_path().lexically_normal();
+    defaults.prefix = prefix.string();
+    defaults.builtin_plugin_dir = (prefix / "lib" / "stoq" / "plugins").string();
+    defaults.builtin_dispatch_rules = (prefix / "share" / "stoq" / "dispatcher.yar").string();
   }
   return defaults;
 }

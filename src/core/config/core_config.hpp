@@ -16,6 +16,7 @@ struct Defaults {
   std::string home;                    // $STOQ_HOME, else ~/.stoq
   std::string builtin_plugin_dir;      // plugins built/installed beside the executable
   std::string builtin_dispatch_rules;  // <prefix>/share/stoq/dispatcher.yar beside the executable
+  std::string prefix;                  // the folder above this executable's bin/ (build or install tree)
 };
 
 /// Loads stoq.cfg [core]: `explicit_path` (--config) if given (it must exist), else
